@@ -1,0 +1,346 @@
+// Building blocks shared by every stage: agenda, people, timer, items, forms.
+import { html, useState, useEffect, useRef, S, t, label, send, page, itemsOf,
+  isFacilitator, isLocked, nameOf } from "./lib.js";
+
+const CHOICE_ICON = { agree: "✓", abstain: "–", disagree: "✗", block: "⊘" };
+const STATUS_ICON = { open: "○", revealed: "◐", agreed: "✔", rejected: "✘" };
+const CONSENSUS_ICON = { consent: "✔", no_consent: "≠", blocked: "⊘" };
+
+export function Agenda({ state }) {
+  const facilitator = isFacilitator(state);
+  const index = S.stage_order.indexOf(state.stage);
+  return html`<nav class="agenda" aria-label=${t("agenda")}>
+    <div class="progress" role="progressbar" aria-label=${t("progress")} aria-valuemin="1"
+      aria-valuemax=${S.stage_order.length} aria-valuenow=${index + 1}
+      aria-valuetext=${t("stage_of", { n: index + 1, total: S.stage_order.length })}>
+      <div class="progress-bar" style=${`width:${Math.round(state.progress * 100)}%`}></div>
+    </div>
+    <ol>
+      ${S.stage_order.map((id, i) => html`<li key=${id}
+          class=${`agenda-step ${i < index ? "done" : ""} ${i === index ? "current" : ""}`}>
+        ${facilitator
+          ? html`<button class="link" aria-current=${i === index ? "step" : null}
+              onClick=${() => send("goto_stage", { stage: id })}>${i + 1}. ${S.stages[id].title}</button>`
+          : html`<span aria-current=${i === index ? "step" : null}>${i + 1}. ${S.stages[id].title}</span>`}
+      </li>`)}
+    </ol>
+  </nav>`;
+}
+
+export function StageHeader({ state, children }) {
+  const index = S.stage_order.indexOf(state.stage);
+  const info = S.stages[state.stage];
+  const facilitator = isFacilitator(state);
+  return html`<header class="stage-header">
+    <p class="eyebrow">${t("stage_of", { n: index + 1, total: S.stage_order.length })}
+      ${" · "}${t("minutes", { n: S.minutes[state.stage] })}</p>
+    <h1 id="stage-title" tabindex="-1">${info.title}</h1>
+    <p class="lead">${info.text}</p>
+    ${facilitator && html`<div class="stage-nav">
+      <button class="button secondary" disabled=${index === 0}
+        onClick=${() => send("goto_stage", { stage: S.stage_order[index - 1] })}>← ${t("previous")}</button>
+      <button class="button primary" disabled=${index === S.stage_order.length - 1}
+        onClick=${() => send("goto_stage", { stage: S.stage_order[index + 1] })}>${t("next")} →</button>
+    </div>`}
+    ${children}
+  </header>`;
+}
+
+function departmentLabel(department) {
+  return department ? label(department) : t("facilitator");
+}
+
+export function People({ state }) {
+  const facilitator = isFacilitator(state);
+  const remove = (p) => {
+    if (window.confirm(t("remove_confirm", { name: p.name }))) send("remove_participant", { participant_id: p.id });
+  };
+  const person = (p, dept) => html`<li key=${p.id} class=${`person ${p.online ? "is-online" : "is-offline"}`}>
+    <span class="presence" aria-hidden="true">${p.online ? "●" : "○"}</span>
+    <span class="person-name">${p.name}${p.id === state.you.id ? ` (${t("you")})` : ""}</span>
+    <span class=${`dept dept-${dept || "facilitator"}`}>${departmentLabel(dept)}</span>
+    <span class="visually-hidden">${p.online ? t("is_online") : t("is_offline")}</span>
+    ${p.ready !== undefined && state.stage === "lobby" &&
+      html`<span class="ready">${p.ready ? "✓ " + t("ready") : t("not_ready")}</span>`}
+    ${facilitator && dept && html`<button class="button tiny secondary" onClick=${() => remove(p)}
+      aria-label=${`${t("remove")} ${p.name}`}>${t("remove")}</button>`}
+  </li>`;
+  return html`<section class="people card" aria-labelledby="people-heading">
+    <h2 id="people-heading">${t("people")} <span class="muted">${t("delegates_count", { n: state.participants.length })}</span></h2>
+    <ul class="people-list">
+      ${person(state.facilitator, null)}
+      ${state.participants.map((p) => person(p, p.department))}
+    </ul>
+    <p class="balance-counts">${label("marketing")}: ${state.balance.marketing} · ${label("sales")}: ${state.balance.sales}</p>
+    ${state.balance.warning && html`<p class="warning" role="status">⚠ ${t(`balance_${state.balance.warning}`)}</p>`}
+  </section>`;
+}
+
+function beep() {
+  try {
+    const ctx = new AudioContext();
+    const osc = ctx.createOscillator();
+    osc.frequency.value = 880;
+    osc.connect(ctx.destination);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.6);
+  } catch (e) { /* audio may be blocked until the page is used; the visual alarm remains */ }
+}
+
+export function Timer({ state, large }) {
+  const timer = state.timer;
+  const [now, setNow] = useState(Date.now());
+  const arrival = useRef({ version: null, at: Date.now() });
+  if (timer && arrival.current.endsAt !== timer.ends_at) {
+    arrival.current = { endsAt: timer.ends_at, deadline: Date.now() + timer.remaining * 1000, rang: false };
+  }
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(id);
+  }, []);
+  if (!timer) return null;
+  const left = Math.max(0, Math.ceil((arrival.current.deadline - now) / 1000));
+  const done = left === 0;
+  if (done && !arrival.current.rang) { arrival.current.rang = true; beep(); }
+  const mm = String(Math.floor(left / 60)).padStart(2, "0");
+  const ss = String(left % 60).padStart(2, "0");
+  return html`<div class=${`timer ${done ? "alarm" : ""} ${large ? "large" : ""}`} role="timer" aria-label=${t("timer")}>
+    <span class="timer-digits">${mm}:${ss}</span>
+    ${done && html`<strong class="time-up" role="alert">${t("time_up")}</strong>`}
+  </div>`;
+}
+
+export function TimerControls({ state }) {
+  const [minutes, setMinutes] = useState(5);
+  return html`<section class="card timer-controls" aria-labelledby="timer-heading">
+    <h2 id="timer-heading">${t("timer")}</h2>
+    <${Timer} state=${state} />
+    <form class="row" onSubmit=${(e) => { e.preventDefault(); send("start_timer", { seconds: Math.round(minutes * 60) }); }}>
+      <label>${t("minutes_short")}
+        <input type="number" min="1" max="180" step="1" value=${minutes} class="narrow-input"
+          onInput=${(e) => setMinutes(Number(e.target.value) || 1)} />
+      </label>
+      <button class="button primary small" type="submit">${t("start_timer")}</button>
+      ${state.timer && html`<button class="button secondary small" type="button" onClick=${() => send("stop_timer")}>${t("stop_timer")}</button>`}
+    </form>
+    <label class="inline">
+      <input type="checkbox" checked=${state.anonymous_votes}
+        onChange=${(e) => send("set_anonymous", { anonymous: e.target.checked })} /> ${t("anonymous")}
+    </label>
+  </section>`;
+}
+
+function DetailList({ item }) {
+  const order = Object.keys(S.item_details[item.section] || {});
+  const entries = order.filter((k) => k !== "kind" && item.details[k] !== undefined && item.details[k] !== "")
+    .map((k) => [k, item.details[k]]);
+  if (!entries.length) return null;
+  return html`<dl class="details">
+    ${entries.map(([k, v]) => html`<div key=${k}><dt>${label(k)}</dt><dd>${typeof v === "string" && S.labels[v] && !["phase", "approach"].includes(k) ? label(v) : v}</dd></div>`)}
+  </dl>`;
+}
+
+function tallyKey(tally) {
+  return ["agree", "abstain", "disagree", "block"].map((c) => tally[c]).join("-");
+}
+
+function VoteResult({ state, item }) {
+  return html`<div class="vote-result">
+    <img class="tally-bars" alt="" src=${`/w/${page.code}/items/${item.id}/votes.svg?t=${tallyKey(item.tally)}`} width="320" height="60" />
+    <p class="tally-text">${["agree", "abstain", "disagree", "block"].map((c) =>
+      html`<span key=${c} class=${`choice-${c}`}>${CHOICE_ICON[c]} ${t(c)}: <strong>${item.tally[c]}</strong></span> `)}</p>
+    <p class=${`consensus consensus-${item.consensus}`}><span aria-hidden="true">${CONSENSUS_ICON[item.consensus]}</span> ${t(`consensus_${item.consensus}`)}</p>
+    ${item.votes && item.votes.length > 0 && html`<details class="who-voted"><summary>${t("who_voted")}</summary>
+      <ul>${item.votes.map((v) => html`<li key=${v.participant_id}>${nameOf(state, v.participant_id)}: ${CHOICE_ICON[v.choice]} ${t(v.choice)}</li>`)}</ul>
+    </details>`}
+  </div>`;
+}
+
+function VotePanel({ state, item }) {
+  const mine = state.you.vote_by_item[String(item.id)];
+  const locked = isLocked(state, item.section);
+  const waiting = state.participants.filter((p) => !item.voted.includes(p.id));
+  return html`<div class="vote-panel">
+    ${state.you.role === "participant" && html`<div class="vote-buttons" role="group" aria-label=${t("tally")}>
+      ${["agree", "abstain", "disagree", "block"].map((c) => html`<button key=${c}
+        class=${`button vote choice-${c} ${mine === c ? "chosen" : ""}`} aria-pressed=${mine === c}
+        disabled=${locked} onClick=${() => send("vote", { item_id: item.id, choice: c })}>
+        <span aria-hidden="true">${CHOICE_ICON[c]}</span> ${t(c)}</button>`)}
+    </div>
+    <p class="muted">${mine ? t("your_vote", { choice: t(mine) }) : t("not_voted")}</p>`}
+    <p class="votes-cast">${t("votes_cast", { n: item.votes_cast, total: state.participants.length })}${" · "}${waiting.length ? t("waiting_for", { names: waiting.map((p) => p.name).join(", ") }) : t("everyone_voted")}</p>
+  </div>`;
+}
+
+function DecisionControls({ item }) {
+  const [reason, setReason] = useState("");
+  const needsReason = item.consensus !== "consent";
+  return html`<form class="decision" onSubmit=${(e) => e.preventDefault()}>
+    ${needsReason && html`<label>${t("reason")} <span class="muted">(${t("reason_needed")})</span>
+      <input value=${reason} maxlength="1000" onInput=${(e) => setReason(e.target.value)} /></label>`}
+    <div class="row">
+      <button class="button primary small" type="button"
+        onClick=${() => send("decide", { item_id: item.id, outcome: "agreed", ...(reason ? { reason } : {}) })}>✔ ${t("decide_agree")}</button>
+      <button class="button danger small" type="button"
+        onClick=${() => send("decide", { item_id: item.id, outcome: "rejected", ...(reason ? { reason } : {}) })}>✘ ${t("decide_reject")}</button>
+    </div>
+  </form>`;
+}
+
+export function ItemCard({ state, item, extra, compact }) {
+  const facilitator = isFacilitator(state);
+  const [editing, setEditing] = useState(false);
+  const revealed = item.tally !== null;
+  return html`<article class=${`item status-${item.status}`} aria-label=${item.text}>
+    <header class="item-head">
+      <span class=${`badge status-${item.status}`}><span aria-hidden="true">${STATUS_ICON[item.status]}</span> ${t(`status_${item.status}`)}</span>
+      ${item.from_draft && html`<span class="badge muted">${t("from_draft")}</span>`}
+      ${item.dots > 0 && html`<span class="badge dots-badge">● ${t("dots", { n: item.dots })}</span>`}
+    </header>
+    ${editing
+      ? html`<${EditItem} item=${item} done=${() => setEditing(false)} />`
+      : html`<p class="item-text">${item.text}</p><${DetailList} item=${item} />`}
+    ${item.decision_reason && html`<p class="reason"><strong>${t("reason")}:</strong> ${item.decision_reason}</p>`}
+    ${extra}
+    ${!compact && item.status === "open" && html`<${VotePanel} state=${state} item=${item} />`}
+    ${!compact && revealed && html`<${VoteResult} state=${state} item=${item} />`}
+    ${facilitator && !compact && html`<div class="facilitator-controls">
+      ${item.status === "open" && html`<button class="button small secondary" onClick=${() => send("reveal", { item_id: item.id })}>${t("reveal")}</button>`}
+      ${(item.status === "open" || item.status === "revealed") && html`<${DecisionControls} item=${item} />`}
+      ${(item.status === "agreed" || item.status === "rejected") && html`<button class="button small secondary" onClick=${() => send("reopen_item", { item_id: item.id })}>↺ ${t("reopen_item")}</button>`}
+      ${!editing && html`<button class="button small secondary" onClick=${() => setEditing(true)}>✎ ${t("edit")}</button>`}
+      <button class="button small secondary" aria-label=${t("move_up")} title=${t("move_up")} onClick=${() => send("move_item", { item_id: item.id, direction: "up" })}>↑</button>
+      <button class="button small secondary" aria-label=${t("move_down")} title=${t("move_down")} onClick=${() => send("move_item", { item_id: item.id, direction: "down" })}>↓</button>
+    </div>`}
+  </article>`;
+}
+
+function DetailInputs({ section, values, setValue, phases, prefix }) {
+  const spec = S.item_details[section] || {};
+  return Object.entries(spec).map(([key, kind]) => {
+    const id = `${prefix}-${key}`;
+    const value = values[key] ?? "";
+    let input;
+    if (key === "phase" && phases) {
+      input = html`<select id=${id} value=${value} onChange=${(e) => setValue(key, e.target.value)}>
+        <option value="">—</option>${phases.map((p) => html`<option value=${p}>${p}</option>`)}</select>`;
+    } else if (Array.isArray(kind)) {
+      input = html`<select id=${id} value=${value} onChange=${(e) => setValue(key, e.target.value)}>
+        <option value="">—</option>${kind.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`;
+    } else if (kind === "text") {
+      input = html`<input id=${id} value=${value} maxlength="1000" onInput=${(e) => setValue(key, e.target.value)} />`;
+    } else {
+      input = html`<input id=${id} type="number" min="0" step=${kind === "int" ? 1 : "any"}
+        max=${kind === "percent" ? 100 : null} value=${value}
+        onInput=${(e) => setValue(key, e.target.value === "" ? "" : Number(e.target.value))} />`;
+    }
+    return html`<div class="field" key=${key}><label for=${id}>${label(key)}</label>${input}</div>`;
+  });
+}
+
+function cleanDetails(values) {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== "" && v !== null && v !== undefined));
+}
+
+function EditItem({ item, done }) {
+  const [text, setText] = useState(item.text);
+  const [details, setDetails] = useState({ ...item.details });
+  const save = async (e) => {
+    e.preventDefault();
+    const ack = await send("edit_item", { item_id: item.id, text, details: cleanDetails(details) });
+    if (ack.ok) done();
+  };
+  return html`<form class="stack edit-item" onSubmit=${save}>
+    <label>${t("proposal")}<textarea rows="2" maxlength="2000" value=${text} onInput=${(e) => setText(e.target.value)}></textarea></label>
+    <div class="detail-grid"><${DetailInputs} section=${item.section} values=${details} prefix=${`edit-${item.id}`}
+      setValue=${(k, v) => setDetails({ ...details, [k]: v })} /></div>
+    <div class="row"><button class="button primary small" type="submit">${t("save")}</button>
+      <button class="button secondary small" type="button" onClick=${done}>${t("cancel")}</button></div>
+  </form>`;
+}
+
+export function ProposeForm({ state, section, defaults = {}, phases }) {
+  const [text, setText] = useState("");
+  const [details, setDetails] = useState(defaults);
+  const [open, setOpen] = useState(false);
+  if (isLocked(state, section)) return null;
+  const submit = async (e) => {
+    e.preventDefault();
+    const ack = await send("propose", { section, text, details: cleanDetails(details) });
+    if (ack.ok) { setText(""); setDetails(defaults); setOpen(false); }
+  };
+  const hasDetails = Object.keys(S.item_details[section] || {}).length > 0;
+  return html`<form class="propose" onSubmit=${submit}>
+    <label>${t("proposal")} <span class="muted">· ${S.sections[section]}</span>
+      <textarea rows="2" maxlength="2000" required value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
+    </label>
+    ${hasDetails && html`<details open=${open} onToggle=${(e) => setOpen(e.target.open)}>
+      <summary>${t("add_details")}</summary>
+      <div class="detail-grid"><${DetailInputs} section=${section} values=${details} phases=${phases} prefix=${`propose-${section}`}
+        setValue=${(k, v) => setDetails({ ...details, [k]: v })} /></div>
+    </details>`}
+    <button class="button primary small" type="submit">+ ${t("propose")}</button>
+  </form>`;
+}
+
+export function SectionLock({ state, section }) {
+  if (!isFacilitator(state)) {
+    return isLocked(state, section) ? html`<p class="locked-note">${t("locked")}</p>` : null;
+  }
+  const locked = isLocked(state, section);
+  return html`<button class="button tiny secondary" onClick=${() => send(locked ? "unlock_section" : "lock_section", { section })}>
+    ${locked ? t("unlock") : t("lock")}</button>`;
+}
+
+export function ItemSection({ state, section, filter, proposeDefaults, phases, extra }) {
+  let items = itemsOf(state, section);
+  if (filter) items = items.filter(filter);
+  return html`<section class="item-section" aria-labelledby=${`sec-${section}`}>
+    <div class="section-head">
+      <h2 id=${`sec-${section}`}>${S.sections[section]}</h2>
+      <${SectionLock} state=${state} section=${section} />
+    </div>
+    ${isLocked(state, section) && isFacilitator(state) && html`<p class="locked-note">${t("locked")}</p>`}
+    ${items.length === 0 && html`<p class="muted">${t("nothing_yet")}</p>`}
+    <div class="items">${items.map((item) => html`<${ItemCard} key=${item.id} state=${state} item=${item}
+      extra=${extra && extra(item)} />`)}</div>
+    <${ProposeForm} state=${state} section=${section} defaults=${proposeDefaults || {}} phases=${phases} />
+  </section>`;
+}
+
+export function FieldsForm({ state, section, only }) {
+  const spec = S.fields[section] || {};
+  const values = state.fields[section] || {};
+  const keys = Object.keys(spec).filter((k) => !only || only.includes(k));
+  const facilitator = isFacilitator(state);
+  if (!facilitator) {
+    return html`<section class="card captured" aria-label=${t("captured")}>
+      <h3>${t("captured")}</h3>
+      <dl class="details">${keys.filter((k) => values[k] !== undefined).map((k) => html`<div key=${k}>
+        <dt>${label(k)}</dt><dd>${Array.isArray(spec[k]) ? label(values[k]) : String(values[k])}</dd></div>`)}</dl>
+    </section>`;
+  }
+  const save = (key, value) => send("set_field", { section, field: key, value });
+  return html`<section class="card captured" aria-label=${t("captured")}>
+    <h3>${t("captured")}</h3><p class="muted">${t("capture_hint")}</p>
+    <div class="detail-grid">
+    ${keys.map((key) => {
+      const kind = spec[key];
+      const id = `field-${section}-${key}`;
+      const value = values[key] ?? "";
+      let input;
+      if (Array.isArray(kind)) {
+        input = html`<select id=${id} value=${value} onChange=${(e) => save(key, e.target.value)}>
+          ${kind.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`;
+      } else if (kind === "text") {
+        input = html`<textarea id=${id} rows="2" maxlength="2000" value=${value}
+          onChange=${(e) => save(key, e.target.value)}></textarea>`;
+      } else {
+        input = html`<input id=${id} type="number" min="0" step=${kind === "int" ? 1 : "any"} value=${value}
+          onChange=${(e) => e.target.value !== "" && save(key, Number(e.target.value))} />`;
+      }
+      return html`<div class="field" key=${key}><label for=${id}>${label(key)}</label>${input}</div>`;
+    })}
+    </div>
+  </section>`;
+}

@@ -1,0 +1,141 @@
+// One panel per stage, each rendered from the `state` snapshot.
+import { html, S, t, label, send, page, itemsOf, isFacilitator } from "./lib.js";
+import { ItemSection, FieldsForm, ItemCard } from "./components.js";
+
+function Lobby({ state }) {
+  const me = state.participants.find((p) => p.id === state.you.id);
+  const ready = state.participants.filter((p) => p.ready).length;
+  return html`<div class="lobby">
+    ${isFacilitator(state) && html`<${JoinInfo} state=${state} />`}
+    ${state.participants.length === 0 && html`<p class="muted">${t("no_delegates")}</p>`}
+    <p class="big-count">${t("group_ready", { n: ready, total: state.participants.length })}</p>
+    ${me && html`<button class=${`button ${me.ready ? "secondary" : "primary"}`} aria-pressed=${me.ready}
+        onClick=${() => send("set_ready", { ready: !me.ready })}>${me.ready ? t("not_ready_button") : "✓ " + t("i_am_ready")}</button>
+      <p class="muted">${t("waiting_room")}</p>`}
+  </div>`;
+}
+
+export function JoinInfo({ state, large }) {
+  const copy = async (e) => {
+    try { await navigator.clipboard.writeText(page.joinUrl); e.target.textContent = t("copied"); } catch (err) { /* no clipboard */ }
+  };
+  return html`<section class=${`card join-info ${large ? "large" : ""}`} aria-label=${t("join_code")}>
+    <div>
+      <p class="eyebrow">${t("join_code")}</p>
+      <p class="join-code mono">${state.code.slice(0, 5)}-${state.code.slice(5)}</p>
+      <p class="eyebrow">${t("join_link")}</p>
+      <p class="join-link"><a href=${page.joinUrl}>${page.joinUrl}</a>
+        ${!large && html` <button class="button tiny secondary" onClick=${copy}>${t("copy")}</button>`}</p>
+      ${!large && html`<p><a class="button secondary small" href=${page.presentUrl} target="_blank" rel="noopener">${t("present")}</a></p>`}
+    </div>
+    <img class="qr" src=${page.qrUrl} alt=${t("qr_alt")} width="180" height="180" />
+  </section>`;
+}
+
+function Diagram({ state, kind, alt }) {
+  const key = state.items.filter((i) => i.section === kind).map((i) => `${i.id}.${i.status}.${i.dots}.${i.text.length}.${JSON.stringify(i.details).length}.${i.position}`).join("_");
+  return html`<figure class="diagram"><img src=${`/w/${page.code}/${kind}.svg?k=${encodeURIComponent(key).slice(0, 400)}`} alt=${alt} />
+  </figure>`;
+}
+
+function Funnel({ state }) {
+  return html`<${Diagram} state=${state} kind="funnel" alt=${t("funnel_diagram")} />
+    <${FieldsForm} state=${state} section="funnel" />
+    <${ItemSection} state=${state} section="funnel" />`;
+}
+
+function Dots({ state, item }) {
+  if (item.details.kind === "phase") return null;
+  const mine = state.you.dots_by_item[String(item.id)] || 0;
+  if (state.you.role !== "participant") return null;
+  const total = (state.fields.journey || {}).dots_per_delegate ?? 3;
+  const used = Object.values(state.you.dots_by_item).reduce((a, b) => a + b, 0);
+  return html`<div class="dots-control" role="group" aria-label=${t("dots", { n: mine })}>
+    <button class="button tiny secondary" disabled=${mine === 0} aria-label=${t("remove_dot")}
+      onClick=${() => send("place_dots", { item_id: item.id, count: mine - 1 })}>−</button>
+    <span class="my-dots" aria-live="polite">${"●".repeat(mine)}${"○".repeat(Math.max(0, total - used))} ${t("dots_left", { n: total - used, total })}</span>
+    <button class="button tiny secondary" disabled=${used >= total} aria-label=${t("add_dot")}
+      onClick=${() => send("place_dots", { item_id: item.id, count: mine + 1 })}>+</button>
+  </div>`;
+}
+
+function Journey({ state }) {
+  const phases = itemsOf(state, "journey").filter((i) => i.details.kind === "phase");
+  const phaseNames = phases.map((p) => p.text);
+  return html`<${Diagram} state=${state} kind="journey" alt=${t("journey_map")} />
+    ${isFacilitator(state) && html`<${FieldsForm} state=${state} section="journey" />`}
+    <${ItemSection} state=${state} section="journey" phases=${phaseNames}
+      proposeDefaults=${{ kind: "gap" }} extra=${(item) => html`<${Dots} state=${state} item=${item} />`} />`;
+}
+
+function Targets({ state }) {
+  const tg = state.targets;
+  const currency = (state.fields.targets || {}).currency || "EUR";
+  const money = (n) => new Intl.NumberFormat(state.you.language, { style: "currency", currency, maximumFractionDigits: 0 }).format(n);
+  return html`<div class="targets-grid">
+    <${FieldsForm} state=${state} section="targets" />
+    <section class="card reverse-funnel" aria-labelledby="rf-heading" aria-live="polite">
+      <h3 id="rf-heading">${t("reverse_funnel")}</h3>
+      ${tg.reverse_funnel.length === 0 ? html`<p class="muted">${t("reverse_funnel_empty")}</p>` : html`
+      <p>${t("monthly_revenue")}: <strong>${money(tg.monthly_revenue)}</strong></p>
+      <table class="data"><thead><tr><th scope="col">${label("stage")}</th><th scope="col" class="num">${t("per_month")}</th></tr></thead>
+        <tbody>${tg.reverse_funnel.map((row) => html`<tr key=${row.stage}><th scope="row">${row.stage}</th><td class="num">${row.per_month.toLocaleString(state.you.language)}</td></tr>`)}</tbody>
+      </table>`}
+      <p>${t("capacity")}: <strong>${tg.capacity_per_month.toLocaleString(state.you.language)}</strong></p>
+      ${tg.capacity_gap > 0
+        ? html`<p class="warning" role="alert">⚠ ${t("capacity_warning", { mql: tg.mql_per_month, capacity: tg.capacity_per_month, gap: tg.capacity_gap })}</p>`
+        : tg.capacity_gap === 0 && html`<p class="ok">✔ ${t("capacity_ok", { mql: tg.mql_per_month, capacity: tg.capacity_per_month })}</p>`}
+    </section>
+  </div>
+  <${ItemSection} state=${state} section="targets" />`;
+}
+
+function Sections({ state, sections }) {
+  return sections.map((s) => html`<${ItemSection} key=${s} state=${state} section=${s} />`);
+}
+
+function Review({ state }) {
+  const sections = Object.keys(S.sections);
+  const open = state.items.filter((i) => i.status === "open" || i.status === "revealed");
+  return html`<div class="review">
+    <p class=${open.length ? "warning" : "ok"} role="status">${open.length ? "⚠ " + t("review_open", { n: open.length }) : "✔ " + t("review_ready")}</p>
+    <table class="data"><thead><tr><th scope="col">${t("section")}</th><th scope="col" class="num">${t("agreed_items")}</th>
+      <th scope="col" class="num">${t("open_items")}</th><th scope="col" class="num">${t("rejected_items")}</th></tr></thead>
+      <tbody>${sections.map((s) => {
+        const items = itemsOf(state, s);
+        const count = (fn) => items.filter(fn).length;
+        return html`<tr key=${s}><th scope="row">${S.sections[s]}</th>
+          <td class="num">${count((i) => i.status === "agreed")}</td>
+          <td class="num">${count((i) => i.status === "open" || i.status === "revealed")}</td>
+          <td class="num">${count((i) => i.status === "rejected")}</td></tr>`;
+      })}</tbody></table>
+    ${open.length > 0 && html`<h2>${t("open_items")}</h2>
+      <div class="items">${open.map((item) => html`<${ItemCard} key=${item.id} state=${state} item=${item} />`)}</div>`}
+    <${ExportButtons} state=${state} />
+  </div>`;
+}
+
+export function ExportButtons({ state }) {
+  return html`<p class="row exports">
+    <a class="button secondary" href=${`/api/workshops/${state.code}/export.md`} download>⬇ ${t("export_md")}</a>
+    <a class="button secondary" href=${`/api/workshops/${state.code}/export.pdf`} download>⬇ ${t("export_pdf")}</a>
+  </p>`;
+}
+
+function Signoff({ state }) {
+  return html`<${ExportButtons} state=${state} />`;
+}
+
+export const PANELS = {
+  lobby: Lobby,
+  funnel: Funnel,
+  journey: Journey,
+  goals: ({ state }) => html`<${FieldsForm} state=${state} section="goals" /><${Sections} state=${state} sections=${["goals"]} />`,
+  targets: Targets,
+  definitions: ({ state }) => html`<${Sections} state=${state} sections=${["mql", "sql", "disqualification", "opportunity"]} />`,
+  process: ({ state }) => html`<${FieldsForm} state=${state} section="process" /><${Sections} state=${state} sections=${["process"]} />`,
+  kpis: ({ state }) => html`<${Sections} state=${state} sections=${["kpis"]} />`,
+  governance: ({ state }) => html`<${FieldsForm} state=${state} section="governance" /><${Sections} state=${state} sections=${["escalation", "governance"]} />`,
+  review: Review,
+  signoff: Signoff,
+};

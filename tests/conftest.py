@@ -1,0 +1,149 @@
+"""Fixtures: a fresh app on a temporary database per test, socket clients, the real server."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from workshop import create_app
+from workshop.realtime import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+NO_LIMITS = {"join": (1000.0, 1000), "lookup": (1000.0, 1000), "command": (1000.0, 1000)}
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(tmp_path / "workshop.sqlite"),
+            "EXPORT_DIR": str(tmp_path / "exports"),
+            "SECRET_KEY": "test",
+            "RATE_LIMITS": NO_LIMITS,
+            "SERVER_NAME": "localhost",
+        }
+    )
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Workshops:
+    """Small helpers to create and join workshops over the HTTP API."""
+
+    def __init__(self, app, client):
+        self.app, self.client = app, client
+
+    def create(self, language="en", **extra):
+        body = {"title": "SLA 2027", "facilitator_name": "Fiona", "language": language, **extra}
+        response = self.client.post("/api/workshops", json=body)
+        assert response.status_code == 201, response.json
+        return response.json
+
+    def join(self, code, name, department):
+        response = self.client.post(
+            f"/api/workshops/{code}/participants", json={"name": name, "department": department}
+        )
+        assert response.status_code == 201, response.json
+        return response.json
+
+    def socket(self, token):
+        sio = socketio.test_client(self.app, auth={"token": token}, flask_test_client=self.client)
+        assert sio.is_connected()
+        return sio
+
+    def room(self, language="en", marketing=2, sales=2, **extra):
+        """A workshop with delegates; returns (workshop, facilitator socket, [(join, socket)])."""
+        workshop = self.create(language, **extra)
+        people = []
+        for i in range(marketing + sales):
+            department = "marketing" if i < marketing else "sales"
+            joined = self.join(workshop["code"], f"{department.title()} {i}", department)
+            people.append((joined, self.socket(joined["token"])))
+        return workshop, self.socket(workshop["facilitator_token"]), people
+
+
+@pytest.fixture
+def workshops(app, client):
+    return Workshops(app, client)
+
+
+def last_state(sio):
+    states = [m["args"][0] for m in sio.get_received() if m["name"] == "state"]
+    assert states, "no state received"
+    return states[-1]
+
+
+def send(sio, payload):
+    return sio.emit("command", payload, callback=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """The real server process (`python app.py`), started and killed like in production."""
+
+    def __init__(self, tmp_path, extra_env=None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "PORT": str(self.port),
+            "WORKSHOP_DB": str(tmp_path / "server.sqlite"),
+            "EXPORT_DIR": str(tmp_path / "exports"),
+            "SECRET_KEY": "server-test",
+            **(extra_env or {}),
+        }
+        self.log = open(tmp_path / f"server-{self.port}.log", "ab")  # noqa: SIM115
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "app.py")],
+            env=self.env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def kill9(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = Server(tmp_path).start()
+    yield srv
+    srv.stop()

@@ -1,0 +1,58 @@
+"""The marketing–sales SLA workshop: app factory."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    """Config from defaults, then the environment, then test_config (flaskr style)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(
+        DATABASE=os.environ.get("WORKSHOP_DB") or str(Path(app.instance_path) / "workshop.sqlite"),
+        EXPORT_DIR=os.environ.get("EXPORT_DIR") or str(ROOT / "exports"),
+        MESSAGE_QUEUE=os.environ.get("MESSAGE_QUEUE") or None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "workshop" / "translations"),
+        MAX_CONTENT_LENGTH=64 * 1024,
+        # (rate per second, burst) per kind
+        RATE_LIMITS={"join": (0.5, 20), "lookup": (1.0, 30), "command": (20.0, 60)},
+    )
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SECRET_KEY"] = (
+        app.config.get("SECRET_KEY") or os.environ.get("SECRET_KEY") or _instance_secret(app)
+    )
+
+    from . import api, db, i18n, realtime, security, views
+
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    realtime.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(views.bp)
+
+    db.migrate(app.config["DATABASE"])
+    return app
+
+
+def _instance_secret(app):
+    """Generated once and kept in the instance folder, so sessions survive restarts."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,313 @@
+"""Every string the page script shows, translated on the server and embedded in the page."""
+
+from flask_babel import gettext as _
+
+from .domain import stages
+from .domain.sections import FIELDS, ITEM_DETAILS
+
+
+def stage_texts():
+    return {
+        "lobby": (
+            _("Welcome"),
+            _(
+                "Everyone joins and says which department they are from. Check that marketing and "
+                "sales are both in the room; the facilitator starts when the group is ready."
+            ),
+        ),
+        "funnel": (
+            _("Your funnel"),
+            _(
+                "Walk through the funnel from first inquiry to customer. Agree what each stage "
+                "means, how many leads reach it per month and how many move on to the next."
+            ),
+        ),
+        "journey": (
+            _("The buyer's journey"),
+            _(
+                "Follow your prospect through each buying phase: what they do and ask, and what "
+                "marketing and sales do. Mark gaps and moments of truth, then spend your dots on "
+                "the ones that matter most."
+            ),
+        ),
+        "goals": (
+            _("Joint goals"),
+            _(
+                "Agree the goals both departments share: revenue or margin, and longer-term goals "
+                "such as retention and customer satisfaction, each with a metric and a target."
+            ),
+        ),
+        "targets": (
+            _("Targets"),
+            _(
+                "Work back from the revenue target to the leads each team must deliver, check "
+                "that sales can follow them up, and give every sub-goal an owner."
+            ),
+        ),
+        "definitions": (
+            _("Definitions"),
+            _(
+                "Agree what makes a lead marketing-qualified and sales-qualified, when a lead is "
+                "disqualified, and what an opportunity is and which stages it goes through."
+            ),
+        ),
+        "process": (
+            _("Lead & opportunity process"),
+            _(
+                "Agree how leads are handed over, how fast and how often sales follows up, what "
+                "is recorded where, and what happens to leads that are not ready yet."
+            ),
+        ),
+        "kpis": (
+            _("KPIs"),
+            _(
+                "Choose the measures that show whether the SLA works. Every KPI gets a "
+                "definition, a target, an owner, a frequency and a data source."
+            ),
+        ),
+        "governance": (
+            _("Governance & escalation"),
+            _(
+                "Agree how often you review the SLA, how it is monitored, and who is called in, "
+                "and how fast, when an agreement is missed."
+            ),
+        ),
+        "review": (
+            _("Review"),
+            _(
+                "Look over everything agreed so far. Settle the open items before the document "
+                "is drawn up."
+            ),
+        ),
+        "signoff": (
+            _("Sign-off"),
+            _(
+                "The facilitator finalises the document; each delegate reads it and signs "
+                "exactly that version."
+            ),
+        ),
+    }
+
+
+def section_names():
+    return {
+        "funnel": _("Funnel stages"),
+        "journey": _("Buyer's journey"),
+        "goals": _("Joint goals"),
+        "targets": _("Sub-goals and dependencies"),
+        "mql": _("MQL criteria"),
+        "sql": _("SQL criteria"),
+        "disqualification": _("Disqualification reasons"),
+        "opportunity": _("Opportunity criteria and stages"),
+        "process": _("Process agreements"),
+        "kpis": _("KPIs"),
+        "escalation": _("Escalation ladder"),
+        "governance": _("Governance"),
+    }
+
+
+def labels():
+    """Labels of item details, captured fields and their choices."""
+    return {
+        "definition": _("Definition"),
+        "volume": _("Volume per month"),
+        "conversion": _("Conversion to next stage (%)"),
+        "kind": _("Kind"),
+        "phase": _("Phase"),
+        "prospect": _("What the prospect does and asks"),
+        "marketing": _("Marketing"),
+        "sales": _("Sales"),
+        "joint": _("Joint"),
+        "approach": _("Agreed approach"),
+        "metric": _("Metric"),
+        "target": _("Target"),
+        "period": _("Period"),
+        "owner": _("Owner"),
+        "depends_on": _("Depends on"),
+        "points": _("Lead-score points"),
+        "framework": _("Framework"),
+        "note": _("Note"),
+        "probability": _("Win probability (%)"),
+        "frequency": _("Frequency"),
+        "source": _("Data source"),
+        "trigger": _("Trigger"),
+        "who": _("Who"),
+        "response_time": _("Response time"),
+        "revenue_target": _("Revenue target"),
+        "average_deal_size": _("Average deal size"),
+        "currency": _("Currency"),
+        "sales_reps": _("Sales reps following up leads"),
+        "follow_ups_per_rep_week": _("Follow-ups per rep per week"),
+        "handoff_method": _("Hand-off method"),
+        "accept_hours": _("Accept or reject within (hours)"),
+        "first_contact_hours": _("First contact within (hours)"),
+        "attempts": _("Contact attempts"),
+        "attempt_days": _("Over how many working days"),
+        "crm_fields": _("What is recorded where (CRM fields)"),
+        "recycling": _("Leads that do not convert"),
+        "opportunity_support": _("How marketing supports open opportunities"),
+        "follow_up_quality": _("Expected follow-up quality"),
+        "review_cadence": _("Review cadence"),
+        "attendees": _("Attendees"),
+        "monitoring": _("How it is monitored"),
+        "summary": _("Summary"),
+        "dots_per_delegate": _("Dots per delegate"),
+        "gap": _("Gap"),
+        "moment": _("Moment of truth"),
+        "criterion": _("Criterion"),
+        "stage": _("Stage"),
+        "daily": _("Daily"),
+        "weekly": _("Weekly"),
+        "monthly": _("Monthly"),
+        "quarterly": _("Quarterly"),
+        "month": _("Month"),
+        "quarter": _("Quarter"),
+        "year": _("Year"),
+        "EUR": "EUR",
+        "USD": "USD",
+        "GBP": "GBP",
+    }
+
+
+def ui():
+    return {
+        "connecting": _("Connecting…"),
+        "online": _("Live"),
+        "offline": _("Reconnecting…"),
+        "progress": _("Progress"),
+        "stage_of": _("Stage %(n)s of %(total)s"),
+        "minutes": _("about %(n)s minutes"),
+        "previous": _("Previous stage"),
+        "next": _("Next stage"),
+        "agenda": _("Agenda"),
+        "people": _("People"),
+        "facilitator": _("Facilitator"),
+        "you": _("you"),
+        "is_online": _("online"),
+        "is_offline": _("offline"),
+        "ready": _("ready"),
+        "not_ready": _("not ready yet"),
+        "i_am_ready": _("I'm ready"),
+        "not_ready_button": _("I'm not ready"),
+        "remove": _("Remove"),
+        "remove_confirm": _("Remove %(name)s from the workshop?"),
+        "join_code": _("Join code"),
+        "join_link": _("Join link"),
+        "copy": _("Copy"),
+        "copied": _("Copied"),
+        "qr_alt": _("QR code of the join link"),
+        "present": _("Open the projector view"),
+        "delegates_count": _("%(n)s of 8 delegates"),
+        "balance_missing": _("One department is missing: consent needs both marketing and sales."),
+        "balance_lopsided": _(
+            "The group is lopsided: invite more people from the smaller department."
+        ),
+        "no_delegates": _("Nobody has joined yet. Share the code, the link or the QR code."),
+        "propose": _("Propose"),
+        "proposal": _("Your proposal"),
+        "add_details": _("Details"),
+        "agree": _("Agree"),
+        "abstain": _("Abstain"),
+        "disagree": _("Disagree"),
+        "block": _("Block"),
+        "your_vote": _("Your vote: %(choice)s"),
+        "not_voted": _("Not voted yet"),
+        "votes_cast": _("%(n)s of %(total)s voted"),
+        "waiting_for": _("Waiting for: %(names)s"),
+        "everyone_voted": _("Everyone has voted"),
+        "reveal": _("Reveal votes"),
+        "votes_hidden": _("Votes stay hidden until the facilitator reveals them."),
+        "status_open": _("Open"),
+        "status_revealed": _("Revealed"),
+        "status_agreed": _("Agreed"),
+        "status_rejected": _("Rejected"),
+        "consensus_consent": _("Consent of both departments"),
+        "consensus_no_consent": _("No consent"),
+        "consensus_blocked": _("Blocked"),
+        "decide_agree": _("Agree item"),
+        "decide_reject": _("Reject item"),
+        "reason": _("Reason"),
+        "reason_needed": _("Agreeing without consent needs a reason."),
+        "edit": _("Edit"),
+        "save": _("Save"),
+        "cancel": _("Cancel"),
+        "reopen_item": _("Vote again"),
+        "move_up": _("Move up"),
+        "move_down": _("Move down"),
+        "lock": _("Lock section"),
+        "unlock": _("Unlock section"),
+        "locked": _("Locked: no changes until the facilitator unlocks it."),
+        "timer": _("Timer"),
+        "start_timer": _("Start"),
+        "stop_timer": _("Stop"),
+        "minutes_short": _("min"),
+        "time_up": _("Time is up!"),
+        "captured": _("Agreed values"),
+        "capture_hint": _("The facilitator captures what the group agrees."),
+        "anonymous": _("Anonymous voting"),
+        "from_draft": _("draft"),
+        "dots_left": _("You have %(n)s of %(total)s dots left"),
+        "add_dot": _("Add a dot"),
+        "remove_dot": _("Remove a dot"),
+        "dots": _("%(n)s dots"),
+        "phases": _("Phases"),
+        "gaps_moments": _("Gaps and moments of truth"),
+        "reverse_funnel": _("Reverse funnel: needed per month"),
+        "per_month": _("per month"),
+        "monthly_revenue": _("Revenue needed per month"),
+        "capacity": _("Sales capacity per month"),
+        "capacity_warning": _(
+            "Marketing's MQL target (%(mql)s per month) exceeds what sales can follow up "
+            "(%(capacity)s per month): %(gap)s leads would wait."
+        ),
+        "capacity_ok": _(
+            "Sales can follow up the MQLs needed (%(mql)s of %(capacity)s per month)."
+        ),
+        "reverse_funnel_empty": _(
+            "Enter a revenue target, a deal size and the funnel's conversion rates to see "
+            "what is needed."
+        ),
+        "funnel_diagram": _("Funnel diagram"),
+        "journey_map": _("Journey map"),
+        "nothing_yet": _("No proposals yet."),
+        "open_items": _("Still open"),
+        "agreed_items": _("Agreed"),
+        "rejected_items": _("Rejected"),
+        "review_ready": _("Everything is decided: ready for sign-off."),
+        "review_open": _("%(n)s items are still open."),
+        "language": _("Language"),
+        "removed": _("The facilitator removed you from this workshop."),
+        "error": _("Something went wrong"),
+        "reveal_first": _("Reveal the votes first, or give a reason."),
+        "tally": _("Votes"),
+        "who_voted": _("Who voted what"),
+        "waiting_room": _("Waiting for the facilitator to start."),
+        "group_ready": _("%(n)s of %(total)s ready"),
+        "kind_phase": _("Phase"),
+        "section": _("Section"),
+        "export_md": _("Download Markdown"),
+        "export_pdf": _("Download PDF"),
+        "exporting": _("Preparing the PDF…"),
+        "draft_mark": _("DRAFT"),
+    }
+
+
+def client_strings():
+    """Everything the page script needs, in the request's language."""
+    return {
+        "stages": {sid: {"title": t, "text": d} for sid, (t, d) in stage_texts().items()},
+        "stage_order": list(stages.STAGES),
+        "minutes": stages.MINUTES,
+        "sections_by_stage": {k: list(v) for k, v in stages.SECTIONS_BY_STAGE.items()},
+        "sections": section_names(),
+        "labels": labels(),
+        "ui": ui(),
+        "item_details": {
+            s: {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+            for s, d in ITEM_DETAILS.items()
+        },
+        "fields": {
+            s: {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+            for s, d in FIELDS.items()
+        },
+    }

@@ -1,0 +1,86 @@
+"""The facilitator's controls: agenda, captured values, locks, timer, settings."""
+
+import time
+
+from ..domain.sections import FIELDS
+from ..domain.stages import SECTIONS, STAGES
+from ..store import from_json, set_field, to_json
+from ..validation import N_, Bool, Int, Invalid, OneOf, Spec, Text, kind_spec
+from . import FACILITATOR, CommandError, command
+
+
+class AnyValue(Spec):
+    """Checked against the field's kind in the handler."""
+
+    def __call__(self, value, name):
+        return value
+
+
+@command("goto_stage", FACILITATOR, while_finalized=True, stage=OneOf(STAGES))
+def goto_stage(ctx, stage):
+    """The facilitator moves the group forward or back; everyone follows."""
+    ctx.db.execute("UPDATE workshops SET stage = ? WHERE id = ?", [stage, ctx.actor.workshop_id])
+
+
+@command(
+    "set_field", FACILITATOR, section=OneOf(tuple(FIELDS)), field=Text(max_len=60), value=AnyValue()
+)
+def set_field_command(ctx, section, field, value):
+    """The facilitator captures an agreed value, e.g. process.follow_up_hours = 24."""
+    if field not in FIELDS[section]:
+        raise CommandError("invalid", N_("Unknown field: %(field)s."), field=field[:40])
+    if section in (from_json(ctx.workshop["locked_sections"]) or []):
+        raise CommandError("conflict", N_("This section is locked."))
+    try:
+        value = kind_spec(FIELDS[section][field], max_len=2000)(value, field)
+    except Invalid as exc:
+        raise CommandError("invalid", exc.message, **exc.params) from None
+    set_field(ctx.db, ctx.actor.workshop_id, section, field, value)
+
+
+def _set_lock(ctx, section, locked):
+    sections = set(from_json(ctx.workshop["locked_sections"]) or [])
+    sections = sections | {section} if locked else sections - {section}
+    ctx.db.execute(
+        "UPDATE workshops SET locked_sections = ? WHERE id = ?",
+        [to_json(sorted(sections)), ctx.actor.workshop_id],
+    )
+
+
+@command("lock_section", FACILITATOR, section=OneOf(SECTIONS))
+def lock_section(ctx, section):
+    """The facilitator locks a section: no proposals, votes or edits until unlocked."""
+    _set_lock(ctx, section, True)
+
+
+@command("unlock_section", FACILITATOR, section=OneOf(SECTIONS))
+def unlock_section(ctx, section):
+    """The facilitator unlocks a section again."""
+    _set_lock(ctx, section, False)
+
+
+@command("start_timer", FACILITATOR, while_finalized=True, seconds=Int(low=5, high=3 * 60 * 60))
+def start_timer(ctx, seconds):
+    """The facilitator starts a countdown everyone sees, with an alarm at zero."""
+    ctx.db.execute(
+        "UPDATE workshops SET timer_ends_at = ?, timer_seconds = ? WHERE id = ?",
+        [time.time() + seconds, seconds, ctx.actor.workshop_id],
+    )
+
+
+@command("stop_timer", FACILITATOR, while_finalized=True)
+def stop_timer(ctx):
+    """The facilitator stops the countdown."""
+    ctx.db.execute(
+        "UPDATE workshops SET timer_ends_at = NULL, timer_seconds = NULL WHERE id = ?",
+        [ctx.actor.workshop_id],
+    )
+
+
+@command("set_anonymous", FACILITATOR, anonymous=Bool())
+def set_anonymous(ctx, anonymous):
+    """The facilitator chooses whether revealed votes show who voted what."""
+    ctx.db.execute(
+        "UPDATE workshops SET anonymous_votes = ? WHERE id = ?",
+        [int(anonymous), ctx.actor.workshop_id],
+    )

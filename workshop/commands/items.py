@@ -1,0 +1,245 @@
+"""Proposals, hidden votes, dots and decisions on items."""
+
+import json
+
+from ..domain import consent
+from ..domain.sections import ITEM_DETAILS, JOURNEY_KINDS
+from ..domain.stages import SECTIONS
+from ..store import from_json, now_iso, to_json
+from ..validation import N_, Id, Int, Invalid, OneOf, Spec, Text, check_mapping
+from . import ANYONE, DELEGATE, FACILITATOR, CommandError, command
+
+ITEM_TEXT_MAX = 2000
+REASON_MAX = 1000
+
+
+class Details(Spec):
+    """Free-form object here; checked against the section's fields in the handler."""
+
+    def __init__(self, optional=True):
+        self.optional = optional
+
+    def __call__(self, value, name):
+        if not isinstance(value, dict) or len(value) > 20:
+            raise Invalid(N_("%(name)s must be an object."), name=name)
+        return value
+
+
+def checked_details(section, details):
+    try:
+        return check_mapping(details or {}, ITEM_DETAILS[section], "details")
+    except Invalid as exc:
+        raise CommandError("invalid", exc.message, **exc.params) from None
+
+
+def item_in_workshop(ctx, item_id):
+    rows = list(
+        ctx.db.query(
+            "SELECT * FROM items WHERE id = ? AND workshop_id = ?", [item_id, ctx.actor.workshop_id]
+        )
+    )
+    if not rows:
+        raise CommandError("not_found", N_("There is no such item in this workshop."))
+    item = rows[0]
+    item["details"] = json.loads(item["details"])
+    return item
+
+
+def ensure_unlocked(ctx, section):
+    if section in (from_json(ctx.workshop["locked_sections"]) or []):
+        raise CommandError("conflict", N_("This section is locked."))
+
+
+@command(
+    "propose", ANYONE, section=OneOf(SECTIONS), text=Text(max_len=ITEM_TEXT_MAX), details=Details()
+)
+def propose(ctx, section, text, details=None):
+    """Anyone proposes an item; it is open for votes until the facilitator decides."""
+    ensure_unlocked(ctx, section)
+    details = checked_details(section, details)
+    if section == "journey":
+        details.setdefault("kind", "gap")
+    count = next(
+        ctx.db.query(
+            "SELECT COUNT(*) AS n, COALESCE(MAX(position), 0) AS last FROM items"
+            " WHERE workshop_id = ? AND section = ?",
+            [ctx.actor.workshop_id, section],
+        )
+    )
+    if count["n"] >= 200:
+        raise CommandError("conflict", N_("This section has too many items already."))
+    cursor = ctx.db.execute(
+        "INSERT INTO items (workshop_id, section, text, details, position, created_by, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            ctx.actor.workshop_id,
+            section,
+            text,
+            to_json(details),
+            count["last"] + 1,
+            ctx.actor.member_id,
+            now_iso(),
+        ],
+    )
+    return {"item_id": cursor.lastrowid}
+
+
+@command("vote", DELEGATE, item_id=Id(), choice=OneOf(consent.CHOICES))
+def vote(ctx, item_id, choice):
+    """A delegate votes, and may change the vote until the reveal."""
+    item = item_in_workshop(ctx, item_id)
+    ensure_unlocked(ctx, item["section"])
+    if item["status"] != "open":
+        raise CommandError("conflict", N_("Voting on this item has closed."))
+    ctx.db.execute(
+        "INSERT INTO votes (item_id, member_id, choice, cast_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(item_id, member_id) DO UPDATE SET choice = excluded.choice,"
+        " cast_at = excluded.cast_at",
+        [item_id, ctx.actor.member_id, choice, now_iso()],
+    )
+
+
+@command("reveal", FACILITATOR, item_id=Id())
+def reveal(ctx, item_id):
+    """The facilitator reveals the votes: everyone sees the tally and the consensus."""
+    item = item_in_workshop(ctx, item_id)
+    if item["status"] != "open":
+        raise CommandError("conflict", N_("The votes on this item are already revealed."))
+    ctx.db.execute(
+        "UPDATE items SET status = 'revealed', revealed_at = ? WHERE id = ?", [now_iso(), item_id]
+    )
+
+
+def consensus_of(ctx, item_id):
+    votes = ctx.db.query(
+        "SELECT m.department, v.choice FROM votes v JOIN members m ON m.id = v.member_id"
+        " WHERE v.item_id = ?",
+        [item_id],
+    )
+    present = {
+        r["department"]
+        for r in ctx.db.query(
+            "SELECT department FROM members WHERE workshop_id = ? AND role = 'participant'"
+            " AND removed = 0",
+            [ctx.actor.workshop_id],
+        )
+    }
+    return consent.consent_for([(v["department"], v["choice"]) for v in votes], present)
+
+
+@command(
+    "decide",
+    FACILITATOR,
+    item_id=Id(),
+    outcome=OneOf(("agreed", "rejected")),
+    reason=Text(max_len=REASON_MAX, optional=True),
+)
+def decide(ctx, item_id, outcome, reason=None):
+    """The facilitator agrees or rejects an item; agreeing without consent needs a reason."""
+    item = item_in_workshop(ctx, item_id)
+    if item["status"] in ("agreed", "rejected"):
+        raise CommandError("conflict", N_("This item has been decided already."))
+    if (
+        outcome == "agreed"
+        and not reason
+        and (item["status"] != "revealed" or consensus_of(ctx, item_id) != "consent")
+    ):
+        raise CommandError("invalid", N_("Agreeing an item without consent needs a reason."))
+    ctx.db.execute(
+        "UPDATE items SET status = ?, revealed_at = COALESCE(revealed_at, ?), decided_by = ?,"
+        " decided_at = ?, decision_reason = ? WHERE id = ?",
+        [outcome, now_iso(), ctx.actor.member_id, now_iso(), reason, item_id],
+    )
+
+
+@command("reopen_item", FACILITATOR, item_id=Id())
+def reopen_item(ctx, item_id):
+    """The facilitator puts an item to the vote again: its votes and decision are cleared."""
+    item = item_in_workshop(ctx, item_id)
+    ensure_unlocked(ctx, item["section"])
+    ctx.db.execute("DELETE FROM votes WHERE item_id = ?", [item_id])
+    ctx.db.execute(
+        "UPDATE items SET status = 'open', revealed_at = NULL, decided_by = NULL,"
+        " decided_at = NULL, decision_reason = NULL WHERE id = ?",
+        [item_id],
+    )
+
+
+@command(
+    "edit_item",
+    FACILITATOR,
+    item_id=Id(),
+    text=Text(max_len=ITEM_TEXT_MAX, optional=True),
+    details=Details(),
+)
+def edit_item(ctx, item_id, text=None, details=None):
+    """The facilitator edits an item's text or details (e.g. the wording the group agreed)."""
+    item = item_in_workshop(ctx, item_id)
+    ensure_unlocked(ctx, item["section"])
+    if text is None and details is None:
+        raise CommandError("invalid", N_("Nothing to change."))
+    merged = {**item["details"], **(details or {})}
+    merged = {k: v for k, v in merged.items() if v not in (None, "")}
+    merged = checked_details(item["section"], merged)
+    ctx.db.execute(
+        "UPDATE items SET text = ?, details = ? WHERE id = ?",
+        [text if text is not None else item["text"], to_json(merged), item_id],
+    )
+
+
+NEIGHBOUR_ABOVE = (
+    "SELECT id, position FROM items WHERE workshop_id = ? AND section = ? AND position < ?"
+    " ORDER BY position DESC LIMIT 1"
+)
+NEIGHBOUR_BELOW = (
+    "SELECT id, position FROM items WHERE workshop_id = ? AND section = ? AND position > ?"
+    " ORDER BY position ASC LIMIT 1"
+)
+
+
+@command("move_item", FACILITATOR, item_id=Id(), direction=OneOf(("up", "down")))
+def move_item(ctx, item_id, direction):
+    """The facilitator reorders an item within its section (funnel stages are in order)."""
+    item = item_in_workshop(ctx, item_id)
+    ensure_unlocked(ctx, item["section"])
+    rows = list(
+        ctx.db.query(
+            NEIGHBOUR_ABOVE if direction == "up" else NEIGHBOUR_BELOW,
+            [ctx.actor.workshop_id, item["section"], item["position"]],
+        )
+    )
+    if not rows:
+        raise CommandError("conflict", N_("The item cannot move further."))
+    ctx.db.execute("UPDATE items SET position = ? WHERE id = ?", [rows[0]["position"], item_id])
+    ctx.db.execute("UPDATE items SET position = ? WHERE id = ?", [item["position"], rows[0]["id"]])
+
+
+@command("place_dots", DELEGATE, item_id=Id(), count=Int(low=0, high=20))
+def place_dots(ctx, item_id, count):
+    """A delegate puts dots on journey gaps and moments; the total is capped per delegate."""
+    item = item_in_workshop(ctx, item_id)
+    ensure_unlocked(ctx, item["section"])
+    if item["section"] != "journey" or item["details"].get("kind") == JOURNEY_KINDS[0]:
+        raise CommandError("invalid", N_("Dots go on gaps and moments of truth."))
+    budget_rows = list(
+        ctx.db.query(
+            "SELECT value FROM fields WHERE workshop_id = ? AND section = 'journey'"
+            " AND field = 'dots_per_delegate'",
+            [ctx.actor.workshop_id],
+        )
+    )
+    budget = json.loads(budget_rows[0]["value"]) if budget_rows else 3
+    used = next(
+        ctx.db.query(
+            "SELECT COALESCE(SUM(d.count), 0) AS n FROM dots d JOIN items i ON i.id = d.item_id"
+            " WHERE i.workshop_id = ? AND d.member_id = ? AND d.item_id != ?",
+            [ctx.actor.workshop_id, ctx.actor.member_id, item_id],
+        )
+    )["n"]
+    if used + count > budget:
+        raise CommandError("conflict", N_("You have no dots left (%(n)s per person)."), n=budget)
+    ctx.db.execute(
+        "INSERT INTO dots (item_id, member_id, count) VALUES (?, ?, ?)"
+        " ON CONFLICT(item_id, member_id) DO UPDATE SET count = excluded.count",
+        [item_id, ctx.actor.member_id, count],
+    )

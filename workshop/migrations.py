@@ -1,0 +1,109 @@
+"""The schema, changed only through these named migrations, in order."""
+
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("workshop")
+
+
+@migrations(name="0001_workshops_and_members")
+def workshops_and_members(db):
+    db.executescript(
+        """
+        CREATE TABLE workshops (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            organisation TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL,
+            stage TEXT NOT NULL DEFAULT 'lobby',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE members (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            role TEXT NOT NULL CHECK (role IN ('facilitator', 'participant')),
+            name TEXT NOT NULL,
+            department TEXT CHECK (department IN ('marketing', 'sales')),
+            token_hash TEXT NOT NULL UNIQUE,
+            language TEXT,
+            ready INTEGER NOT NULL DEFAULT 0,
+            removed INTEGER NOT NULL DEFAULT 0,
+            joined_at TEXT NOT NULL
+        );
+        CREATE INDEX members_workshop ON members(workshop_id);
+        -- Presence lives here, not in a process: any server process can tell who is online.
+        CREATE TABLE instances (
+            id TEXT PRIMARY KEY,
+            last_seen REAL NOT NULL
+        );
+        CREATE TABLE connections (
+            sid TEXT PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            instance_id TEXT NOT NULL,
+            connected_at REAL NOT NULL
+        );
+        CREATE INDEX connections_workshop ON connections(workshop_id);
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            member_id INTEGER REFERENCES members(id),
+            command TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX audit_workshop ON audit(workshop_id);
+        """
+    )
+
+
+@migrations(name="0002_items_votes_fields")
+def items_votes_fields(db):
+    db.executescript(
+        """
+        ALTER TABLE workshops ADD COLUMN anonymous_votes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE workshops ADD COLUMN locked_sections TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE workshops ADD COLUMN timer_ends_at REAL;
+        ALTER TABLE workshops ADD COLUMN timer_seconds INTEGER;
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            section TEXT NOT NULL,
+            text TEXT NOT NULL,
+            details TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'revealed', 'agreed', 'rejected')),
+            position INTEGER NOT NULL,
+            from_draft INTEGER NOT NULL DEFAULT 0,
+            created_by INTEGER REFERENCES members(id),
+            created_at TEXT NOT NULL,
+            revealed_at TEXT,
+            decided_by INTEGER REFERENCES members(id),
+            decided_at TEXT,
+            decision_reason TEXT
+        );
+        CREATE INDEX items_workshop ON items(workshop_id, section, position);
+        CREATE TABLE votes (
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            choice TEXT NOT NULL CHECK (choice IN ('agree', 'abstain', 'disagree', 'block')),
+            cast_at TEXT NOT NULL,
+            PRIMARY KEY (item_id, member_id)
+        );
+        CREATE TABLE dots (
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            count INTEGER NOT NULL CHECK (count >= 0),
+            PRIMARY KEY (item_id, member_id)
+        );
+        CREATE TABLE fields (
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            section TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (workshop_id, section, field)
+        );
+        """
+    )

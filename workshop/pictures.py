@@ -1,0 +1,72 @@
+"""The diagrams of one workshop, from its items, in the recipient's language."""
+
+from flask_babel import gettext as _
+
+from . import diagrams, store
+from .domain import consent
+
+
+def funnel_for(db, workshop, only_agreed=False):
+    stages = [
+        {
+            "name": item["text"],
+            "volume": item["details"].get("volume"),
+            "conversion": item["details"].get("conversion"),
+            "status": item["status"],
+        }
+        for item in store.items(db, workshop["id"])
+        if item["section"] == "funnel" and _shown(item, only_agreed)
+    ]
+    return diagrams.funnel_svg(stages, title=_("Funnel diagram"), volume_label=_("per month"))
+
+
+def journey_for(db, workshop, only_agreed=False):
+    items = [i for i in store.items(db, workshop["id"]) if i["section"] == "journey"]
+    dots = {}
+    for dot in store.dots(db, workshop["id"]):
+        dots[dot["item_id"]] = dots.get(dot["item_id"], 0) + dot["count"]
+    phases = [
+        {
+            "name": i["text"],
+            **{k: i["details"].get(k, "") for k in ("prospect", "marketing", "sales")},
+        }
+        for i in items
+        if i["details"].get("kind") == "phase" and _shown(i, only_agreed)
+    ]
+    moments = [
+        {
+            "name": i["text"],
+            "kind": i["details"].get("kind"),
+            "phase": i["details"].get("phase"),
+            "dots": dots.get(i["id"], 0),
+            "status": i["status"],
+        }
+        for i in items
+        if i["details"].get("kind") != "phase" and _shown(i, only_agreed)
+    ]
+    return diagrams.journey_svg(phases, moments, title=_("Journey map"))
+
+
+def vote_bars_for(db, workshop, item_id):
+    rows = list(
+        db.query(
+            "SELECT status, revealed_at FROM items WHERE id = ? AND workshop_id = ?",
+            [item_id, workshop["id"]],
+        )
+    )
+    if not rows or rows[0]["revealed_at"] is None:
+        return None
+    choices = [
+        r["choice"] for r in db.query("SELECT choice FROM votes WHERE item_id = ?", [item_id])
+    ]
+    labels = {
+        "agree": _("Agree"),
+        "abstain": _("Abstain"),
+        "disagree": _("Disagree"),
+        "block": _("Block"),
+    }
+    return diagrams.vote_bars_svg(consent.tally(choices), labels)
+
+
+def _shown(item, only_agreed):
+    return item["status"] == "agreed" if only_agreed else item["status"] != "rejected"

@@ -1,0 +1,164 @@
+"""Socket.IO: connect with a token, receive `state`, send `command`.
+
+Each person's sockets join the room "m:<member id>", so a snapshot meant for one
+person reaches all their tabs, on whichever server process they are connected.
+"""
+
+import threading
+import time
+import uuid
+
+from flask import request
+from flask_socketio import SocketIO, disconnect, join_room
+
+from . import store
+from .db import connect, get_db
+from .security import command_bucket_allows, token_from_socket_request
+from .service import error_body, run_command
+from .state import for_recipient, shared_state
+
+socketio = SocketIO()
+INSTANCE_ID = uuid.uuid4().hex
+HEARTBEAT_SECONDS = 10
+
+
+def room_of(member_id):
+    return f"m:{member_id}"
+
+
+@socketio.on("connect")
+def on_connect(auth):
+    """Sent by a browser or script on connecting. A bad token is refused; the newcomer
+    gets a full `state`, and everyone in the workshop is told they are online."""
+    db = get_db()
+    member = store.member_by_token(db, token_from_socket_request(auth))
+    if member is None:
+        return False
+    with db.atomic():
+        store.heartbeat(db, INSTANCE_ID)
+        db.execute(
+            "INSERT OR REPLACE INTO connections"
+            " (sid, member_id, workshop_id, instance_id, connected_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [request.sid, member["id"], member["workshop_id"], INSTANCE_ID, time.time()],
+        )
+        store.bump_version(db, member["workshop_id"])
+    join_room(room_of(member["id"]))
+    broadcast_state(member["workshop_id"])
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args):
+    """Sent when a socket goes away. Everyone in the workshop sees the new presence."""
+    db = get_db()
+    rows = list(db.query("SELECT workshop_id FROM connections WHERE sid = ?", [request.sid]))
+    if not rows:
+        return
+    with db.atomic():
+        db.execute("DELETE FROM connections WHERE sid = ?", [request.sid])
+        store.bump_version(db, rows[0]["workshop_id"])
+    broadcast_state(rows[0]["workshop_id"])
+
+
+@socketio.on("command")
+def on_command(payload):
+    """Sent by any person: one change {type, ...}. The sender gets an ack; if the change
+    is applied, everyone in the workshop receives the new `state`."""
+    db = get_db()
+    rows = list(db.query("SELECT member_id FROM connections WHERE sid = ?", [request.sid]))
+    if not rows:
+        disconnect()
+        return {"ok": False, "code": "forbidden", "error": "Not connected."}
+    member_id = rows[0]["member_id"]
+    if not command_bucket_allows(request.sid):
+        from .commands import CommandError
+        from .validation import N_
+
+        exc = CommandError("rate_limited", N_("Too many commands at once: wait a moment."))
+        member = store.member_by_id(db, member_id)
+        return error_body(exc, member["language"] or "en")
+    ack, _ = run_command(db, member_id, payload)
+    return ack
+
+
+@socketio.on("sync")
+def on_sync(*_args):
+    """Sent by a client that wants a fresh `state` (after a missed update). Only it is told."""
+    db = get_db()
+    rows = list(
+        db.query("SELECT member_id, workshop_id FROM connections WHERE sid = ?", [request.sid])
+    )
+    if rows:
+        state, private = shared_state(db, rows[0]["workshop_id"])
+        member = store.member_by_id(db, rows[0]["member_id"])
+        socketio.emit("state", for_recipient(state, private, member), to=request.sid)
+
+
+def broadcast_state(workshop_id):
+    """Send every member of the workshop their own snapshot of the current state."""
+    db = get_db()
+    state, private = shared_state(db, workshop_id)
+    for member in store.members(db, workshop_id):
+        if not member["removed"]:
+            socketio.emit("state", for_recipient(state, private, member), to=room_of(member["id"]))
+
+
+def disconnect_member(member_id):
+    """Close every socket of a removed delegate, on any server process."""
+    db = get_db()
+    sids = [
+        r["sid"] for r in db.query("SELECT sid FROM connections WHERE member_id = ?", [member_id])
+    ]
+    socketio.emit("removed", {}, to=room_of(member_id))
+    for sid in sids:
+        socketio.server.disconnect(sid)
+    with db.atomic():
+        db.execute("DELETE FROM connections WHERE member_id = ?", [member_id])
+
+
+def start_presence(app):
+    """Keep this process's presence rows alive; forget processes that died.
+
+    Alone (no message queue) this process owns every connection, so rows left by a
+    previous run, killed or not, are cleared at once instead of after the TTL."""
+    database = app.config["DATABASE"]
+    if not app.config.get("MESSAGE_QUEUE"):
+        db = connect(database)
+        with db.atomic():
+            db.execute("DELETE FROM connections")
+            db.execute("DELETE FROM instances")
+        db.close()
+
+    def beat():
+        while True:
+            db = connect(database)
+            try:
+                store.heartbeat(db, INSTANCE_ID)
+                dead = store.forget_dead_instances(db)
+            finally:
+                db.close()
+            if dead:
+                with app.app_context():
+                    for workshop_id in _all_workshops_with_connections():
+                        broadcast_state(workshop_id)
+            time.sleep(HEARTBEAT_SECONDS)
+
+    thread = threading.Thread(target=beat, name="presence-heartbeat", daemon=True)
+    thread.start()
+    return thread
+
+
+def _all_workshops_with_connections():
+    return [
+        r["workshop_id"] for r in get_db().query("SELECT DISTINCT workshop_id FROM connections")
+    ]
+
+
+def init_app(app):
+    socketio.init_app(
+        app,
+        async_mode="threading",
+        message_queue=app.config.get("MESSAGE_QUEUE") or None,
+        max_http_buffer_size=64 * 1024,
+        cors_allowed_origins=None,  # same origin only: the Origin check stays on
+    )

@@ -1,0 +1,176 @@
+"""Entry points that change a workshop; routes and socket handlers stay thin and call these."""
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+
+from . import store
+from .commands import CommandError, execute
+from .domain import codes
+from .domain.draft import draft_fields, draft_items
+from .validation import N_, Invalid, OneOf, Text, check_payload
+
+MAX_DELEGATES = 8
+
+CREATE_SPECS = {
+    "title": Text(max_len=120),
+    "facilitator_name": Text(max_len=80),
+    "organisation": Text(max_len=120, min_len=0, optional=True),
+    "language": OneOf(("en", "nl")),
+    "start_from": OneOf(("draft", "empty"), optional=True),
+}
+JOIN_SPECS = {"name": Text(max_len=80), "department": OneOf(("marketing", "sales"))}
+
+
+def translate(message, params, language):
+    """An untranslated msgid with params, in the given language."""
+    with force_locale(language):
+        text = gettext(message)
+        if not params:
+            return text
+        # Field names in a message are shown as their translated labels.
+        params = {k: gettext(field_label(v)) if k == "name" else v for k, v in params.items()}
+    return text % params
+
+
+def field_label(name):
+    """Payload field names as people read them (in error messages)."""
+    return FIELD_LABELS.get(name, name)
+
+
+FIELD_LABELS = {
+    "title": N_("Title"),
+    "facilitator_name": N_("Your name"),
+    "organisation": N_("Organisation"),
+    "language": N_("Language"),
+    "name": N_("Name"),
+    "department": N_("Department"),
+    "text": N_("Text"),
+    "details": N_("Details"),
+    "section": N_("Section"),
+    "field": N_("Field"),
+    "value": N_("Value"),
+    "reason": N_("Reason"),
+    "seconds": N_("Seconds"),
+    "stage": N_("Stage"),
+    "choice": N_("Choice"),
+}
+
+
+def error_body(exc, language):
+    return {"ok": False, "code": exc.code, "error": translate(exc.message, exc.params, language)}
+
+
+def create_workshop(db, payload):
+    """A facilitator opens a workshop: returns (workshop row, facilitator token)."""
+    try:
+        data = check_payload(payload if isinstance(payload, dict) else {}, CREATE_SPECS)
+    except Invalid as exc:
+        raise CommandError("invalid", exc.message, **exc.params) from None
+    token = codes.new_token()
+    with db.atomic():
+        code = _unused_code(db)
+        workshop_id = db.execute(
+            "INSERT INTO workshops (code, title, organisation, language, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [code, data["title"], data.get("organisation", ""), data["language"], store.now_iso()],
+        ).lastrowid
+        member_id = store.add_member(
+            db, workshop_id, "facilitator", data["facilitator_name"], None, token
+        )
+        if data.get("start_from", "draft") == "draft":
+            seed_draft(db, workshop_id, data["language"])
+        store.record_audit(db, workshop_id, member_id, "create_workshop", data, 1)
+    return store.workshop_by_id(db, workshop_id), token
+
+
+def seed_draft(db, workshop_id, language):
+    """The strong draft: proposals like any other, nothing agreed until the group agrees."""
+    positions = {}
+    for item in draft_items(language):
+        position = positions.get(item["section"], 0) + 1
+        positions[item["section"]] = position
+        db.execute(
+            "INSERT INTO items"
+            " (workshop_id, section, text, details, position, from_draft, created_at)"
+            " VALUES (?, ?, ?, ?, ?, 1, ?)",
+            [
+                workshop_id,
+                item["section"],
+                item["text"],
+                store.to_json(item["details"]),
+                position,
+                store.now_iso(),
+            ],
+        )
+    for section, values in draft_fields(language).items():
+        for field, value in values.items():
+            store.set_field(db, workshop_id, section, field, value)
+
+
+def _unused_code(db):
+    while True:
+        code = codes.new_join_code()
+        if store.workshop_by_code(db, code) is None:
+            return code
+
+
+def join_workshop(db, code, payload):
+    """A delegate joins: returns (member id, token). Refuses the 9th delegate."""
+    workshop = store.workshop_by_code(db, code)
+    if workshop is None:
+        raise CommandError("not_found", N_("There is no workshop with this code."))
+    try:
+        data = check_payload(payload if isinstance(payload, dict) else {}, JOIN_SPECS)
+    except Invalid as exc:
+        raise CommandError("invalid", exc.message, **exc.params) from None
+    token = codes.new_token()
+    with db.atomic():
+        version = store.bump_version(db, workshop["id"])
+        # Counted inside the write transaction: two simultaneous joins cannot both be 8th.
+        if len(store.delegates(db, workshop["id"])) >= MAX_DELEGATES:
+            raise CommandError(
+                "conflict",
+                N_("This workshop is full: at most %(max)s delegates can join."),
+                max=MAX_DELEGATES,
+            )
+        member_id = store.add_member(
+            db, workshop["id"], "participant", data["name"], data["department"], token
+        )
+        store.record_audit(db, workshop["id"], member_id, "join", data, version)
+    broadcast(workshop["id"])
+    return member_id, token
+
+
+def run_command(db, member_id, payload):
+    """One command from a signed-in person: returns the ack ({ok, version} or the error)."""
+    try:
+        version, result = execute(db, member_id, payload)
+    except CommandError as exc:
+        member = store.member_by_id(db, member_id)
+        language = _language_of(db, member)
+        return error_body(exc, language), None
+    member = store.member_by_id(db, member_id)
+    if result.get("removed_member"):
+        disconnect_member(result["removed_member"])
+    broadcast(member["workshop_id"])
+    return {"ok": True, "version": version}, result
+
+
+def _language_of(db, member):
+    if member is None:
+        return current_app.config.get("DEFAULT_LANGUAGE", "en")
+    if member["language"]:
+        return member["language"]
+    return store.workshop_by_id(db, member["workshop_id"])["language"]
+
+
+def broadcast(workshop_id):
+    from .realtime import broadcast_state
+
+    broadcast_state(workshop_id)
+
+
+def disconnect_member(member_id):
+    from .realtime import disconnect_member as disconnect
+
+    disconnect(member_id)

@@ -1,0 +1,176 @@
+"""The `state` snapshot: one shared part per change, then personalised per recipient.
+
+Hidden votes never leave the server: before an item is revealed a snapshot carries
+only how many voted and who, never a choice, except the recipient's own.
+"""
+
+import time
+from collections import defaultdict
+
+from . import store
+from .domain import consent, funnel, stages
+
+
+def shared_state(db, workshop_id):
+    """Everything that is the same for every recipient, plus the private parts to pick from."""
+    workshop = store.workshop_by_id(db, workshop_id)
+    members = store.members(db, workshop_id)
+    online = store.online_member_ids(db, workshop_id)
+    delegates = [m for m in members if m["role"] == "participant" and not m["removed"]]
+    department_of = {m["id"]: m["department"] for m in members}
+    departments_present = {m["department"] for m in delegates}
+    votes_by_item = defaultdict(list)
+    for vote in store.votes(db, workshop_id):
+        votes_by_item[vote["item_id"]].append(vote)
+    dots_by_item = defaultdict(list)
+    for dot in store.dots(db, workshop_id):
+        dots_by_item[dot["item_id"]].append(dot)
+    anonymous = bool(workshop["anonymous_votes"])
+    items = [
+        public_item(
+            item,
+            votes_by_item[item["id"]],
+            dots_by_item[item["id"]],
+            department_of,
+            departments_present,
+            anonymous,
+        )
+        for item in store.items(db, workshop_id)
+    ]
+    fields = store.fields(db, workshop_id)
+    counts = {d: sum(1 for m in delegates if m["department"] == d) for d in consent.DEPARTMENTS}
+    facilitator = next(m for m in members if m["role"] == "facilitator")
+    state = {
+        "version": workshop["version"],
+        "code": workshop["code"],
+        "title": workshop["title"],
+        "organisation": workshop["organisation"],
+        "language": workshop["language"],
+        "stage": workshop["stage"],
+        "stages": list(stages.STAGES),
+        "progress": stages.progress(workshop["stage"]),
+        "facilitator": {
+            "id": facilitator["id"],
+            "name": facilitator["name"],
+            "online": facilitator["id"] in online,
+        },
+        "participants": [
+            {
+                "id": m["id"],
+                "name": m["name"],
+                "department": m["department"],
+                "online": m["id"] in online,
+                "ready": bool(m["ready"]),
+            }
+            for m in delegates
+        ],
+        "balance": {**counts, "warning": consent.balance_warning(counts)},
+        "items": items,
+        "fields": fields,
+        "locked_sections": store.from_json(workshop["locked_sections"]),
+        "anonymous_votes": anonymous,
+        "timer": timer_state(workshop),
+        "targets": targets_state(fields, [i for i in items if i["section"] == "funnel"]),
+        "signoff": signoff_state(db, workshop),
+    }
+    private = {"votes": votes_by_item, "dots": dots_by_item}
+    return state, private
+
+
+def public_item(item, votes, dots, department_of, departments_present, anonymous):
+    revealed = item["status"] != "open" and item["revealed_at"] is not None
+    public = {
+        "id": item["id"],
+        "section": item["section"],
+        "text": item["text"],
+        "details": item["details"],
+        "status": item["status"],
+        "position": item["position"],
+        "from_draft": bool(item["from_draft"]),
+        "created_by": item["created_by"],
+        "votes_cast": len(votes),
+        "voted": sorted(v["member_id"] for v in votes),
+        "tally": None,
+        "consensus": None,
+        "votes": None,
+        "dots": sum(d["count"] for d in dots),
+        "decision_reason": item["decision_reason"],
+    }
+    if revealed:
+        public["tally"] = consent.tally(v["choice"] for v in votes)
+        public["consensus"] = consent.consent_for(
+            ((department_of[v["member_id"]], v["choice"]) for v in votes), departments_present
+        )
+        if not anonymous:
+            public["votes"] = [
+                {"participant_id": v["member_id"], "choice": v["choice"]}
+                for v in sorted(votes, key=lambda v: v["member_id"])
+            ]
+    return public
+
+
+def timer_state(workshop):
+    if workshop["timer_ends_at"] is None:
+        return None
+    return {
+        "ends_at": workshop["timer_ends_at"],
+        "seconds": workshop["timer_seconds"],
+        "remaining": max(0, round(workshop["timer_ends_at"] - time.time())),
+    }
+
+
+def targets_state(fields, funnel_items):
+    """The reverse funnel and the capacity check, recomputed from the current numbers."""
+    targets = fields.get("targets", {})
+    stages_in_use = [i for i in funnel_items if i["status"] != "rejected"]
+    conversions = [
+        (i["text"], (i["details"].get("conversion") or 0) / 100) for i in stages_in_use[:-1]
+    ]
+    periods_per_year = {"year": 1, "quarter": 4, "month": 12}
+    revenue = targets.get("revenue_target") or 0
+    per_month = revenue * periods_per_year.get(targets.get("period", "year"), 1) / 12
+    needs = funnel.reverse_funnel(per_month, targets.get("average_deal_size"), conversions)
+    if needs:
+        needs[-1] = funnel.FunnelNeed(stages_in_use[-1]["text"], needs[-1].needed)
+    capacity = funnel.sales_capacity(
+        targets.get("sales_reps"), targets.get("follow_ups_per_rep_week")
+    )
+    mql_needed = next((n.needed for n in needs if "MQL" in n.stage.upper()), 0)
+    return {
+        "monthly_revenue": round(per_month, 2),
+        "reverse_funnel": [{"stage": n.stage, "per_month": n.needed} for n in needs],
+        "capacity_per_month": capacity,
+        "mql_per_month": mql_needed,
+        "capacity_gap": funnel.capacity_gap(mql_needed, capacity) if capacity else None,
+    }
+
+
+def signoff_state(db, workshop):
+    return {"status": "open", "version": 1, "document_hash": None, "signatures": []}
+
+
+def for_recipient(state, private, member):
+    """The snapshot one person receives: the shared part plus only their own votes and dots."""
+    member_id = member["id"]
+    vote_by_item = {
+        str(item_id): v["choice"]
+        for item_id, votes in private["votes"].items()
+        for v in votes
+        if v["member_id"] == member_id
+    }
+    dots_by_item = {
+        str(item_id): d["count"]
+        for item_id, dots in private["dots"].items()
+        for d in dots
+        if d["member_id"] == member_id
+    }
+    you = {
+        "id": member_id,
+        "role": member["role"],
+        "name": member["name"],
+        "department": member["department"],
+        "language": member["language"] or state["language"],
+        "vote_by_item": vote_by_item,
+        "dots_by_item": dots_by_item,
+    }
+    return {**state, "you": you}

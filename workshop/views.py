@@ -1,0 +1,238 @@
+"""Server-rendered pages: home, join, the facilitator console, the participant view."""
+
+import io
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+
+from . import pictures, service, store
+from .client_strings import client_strings
+from .commands import CommandError
+from .db import get_db
+from .domain.codes import display_code, is_well_formed, normalise_code
+from .i18n import LANGUAGES
+from .security import client_allows, csrf_token, set_identity_cookie, token_for
+from .validation import N_
+
+bp = Blueprint("views", __name__)
+
+
+@bp.app_context_processor
+def page_globals():
+    return {"csrf_token": csrf_token, "locale": str(get_locale()), "display_code": display_code}
+
+
+def error_text(exc):
+    return service.translate(exc.message, exc.params, str(get_locale()))
+
+
+@bp.get("/")
+def home():
+    """Start a workshop or join one by code."""
+    return render_template("home.html", form={}, error=None, join_error=None)
+
+
+@bp.post("/workshops")
+def create():
+    """The home page's form: create a workshop and sign this browser in as facilitator."""
+    form = request.form.to_dict()
+    payload = {
+        "title": form.get("title", ""),
+        "facilitator_name": form.get("facilitator_name", ""),
+        "organisation": form.get("organisation", ""),
+        "language": form.get("language", ""),
+        "start_from": form.get("start_from", "draft"),
+    }
+    if not client_allows("join"):
+        exc = CommandError("rate_limited", N_("Too many attempts: wait a minute."))
+        return render_template("home.html", form=form, error=error_text(exc), join_error=None), 429
+    try:
+        workshop, token = service.create_workshop(get_db(), payload)
+    except CommandError as exc:
+        return render_template("home.html", form=form, error=error_text(exc), join_error=None), 400
+    response = redirect(url_for("views.workshop", code=workshop["code"]))
+    set_identity_cookie(response, workshop["code"], token)
+    return response
+
+
+@bp.post("/join")
+def join_by_code():
+    """The home page's join box: a typed code leads to that workshop's join page."""
+    code = normalise_code(request.form.get("code", ""))
+    if not client_allows("lookup"):
+        exc = CommandError("rate_limited", N_("Too many attempts: wait a minute."))
+        return render_template("home.html", form={}, error=None, join_error=error_text(exc)), 429
+    if not is_well_formed(code) or store.workshop_by_code(get_db(), code) is None:
+        exc = CommandError("not_found", N_("There is no workshop with this code."))
+        return render_template("home.html", form={}, error=None, join_error=error_text(exc)), 404
+    return redirect(url_for("views.join", code=code))
+
+
+def workshop_or_404(code):
+    workshop = store.workshop_by_code(get_db(), normalise_code(code))
+    if workshop is None:
+        abort(404)
+    return workshop
+
+
+def current_member(workshop):
+    token = token_for(workshop["code"])
+    member = store.member_by_token(get_db(), token) if token else None
+    if member and member["workshop_id"] == workshop["id"]:
+        return member
+    return None
+
+
+@bp.route("/w/<code>/join", methods=["GET", "POST"])
+def join(code):
+    """A delegate enters name and department; the 9th is told the workshop is full."""
+    workshop = workshop_or_404(code)
+    g.language = workshop["language"] if "lang" not in request.cookies else None
+    member = current_member(workshop)
+    if member is not None:
+        return redirect(url_for("views.workshop", code=workshop["code"]))
+    form, error, status = {}, None, 200
+    if request.method == "POST":
+        form = request.form.to_dict()
+        payload = {"name": form.get("name", ""), "department": form.get("department", "")}
+        if not client_allows("join"):
+            exc = CommandError("rate_limited", N_("Too many attempts: wait a minute."))
+            error, status = error_text(exc), 429
+        else:
+            try:
+                _, token = service.join_workshop(get_db(), workshop["code"], payload)
+            except CommandError as exc:
+                error, status = (
+                    error_text(exc),
+                    {"conflict": 409, "not_found": 404}.get(exc.code, 400),
+                )
+            else:
+                response = redirect(url_for("views.workshop", code=workshop["code"]))
+                set_identity_cookie(response, workshop["code"], token)
+                return response
+    full = len(store.delegates(get_db(), workshop["id"])) >= service.MAX_DELEGATES
+    return render_template(
+        "join.html", workshop=workshop, form=form, error=error, full=full
+    ), status
+
+
+@bp.get("/w/<code>/facilitate")
+def facilitate(code):
+    """The secret facilitator link: signs this browser in as the facilitator, from anywhere."""
+    workshop = workshop_or_404(code)
+    member = store.member_by_token(get_db(), request.args.get("key", ""))
+    if member is None or member["workshop_id"] != workshop["id"] or member["role"] != "facilitator":
+        abort(403)
+    response = redirect(url_for("views.workshop", code=workshop["code"]))
+    set_identity_cookie(response, workshop["code"], request.args["key"])
+    return response
+
+
+def render_workshop(workshop, member, view):
+    g.language = member["language"] or workshop["language"]
+    if "lang" in request.args and request.args["lang"] in LANGUAGES:
+        g.language = request.args["lang"]
+    return render_template(
+        "workshop.html",
+        workshop=workshop,
+        member=member,
+        view=view,
+        strings=client_strings(),
+        join_url=url_for("views.join", code=workshop["code"], _external=True),
+    )
+
+
+@bp.get("/w/<code>")
+def workshop(code):
+    """The facilitator console or the participant view, whichever this browser is."""
+    workshop = workshop_or_404(code)
+    member = current_member(workshop)
+    if member is None:
+        return redirect(url_for("views.join", code=workshop["code"]))
+    view = "console" if member["role"] == "facilitator" else "participant"
+    return render_workshop(workshop, member, view)
+
+
+@bp.get("/w/<code>/present")
+def present(code):
+    """The projector view: large type, the stage, the timer, revealed results."""
+    workshop = workshop_or_404(code)
+    member = current_member(workshop)
+    if member is None or member["role"] != "facilitator":
+        abort(403)
+    return render_workshop(workshop, member, "present")
+
+
+@bp.get("/w/<code>/qr.svg")
+def qr_code(code):
+    """The join link as a QR code, for the console and the projector."""
+    workshop = workshop_or_404(code)
+    out = io.BytesIO()
+    url = url_for("views.join", code=workshop["code"], _external=True)
+    segno.make(url, error="m").save(out, kind="svg", scale=6, border=2, xmldecl=False)
+    return Response(out.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.post("/lang")
+def choose_language():
+    """The language switch on pages without a signed-in person."""
+    language = request.form.get("language")
+    target = request.form.get("next") or url_for("views.home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("views.home")
+    response = make_response(redirect(target))
+    if language in LANGUAGES:
+        response.set_cookie(
+            "lang", language, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True
+        )
+    return response
+
+
+def member_or_403(code):
+    workshop = workshop_or_404(code)
+    member = current_member(workshop)
+    if member is None:
+        abort(403)
+    g.language = member["language"] or workshop["language"]
+    return workshop, member
+
+
+def svg_response(svg):
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@bp.get("/w/<code>/funnel.svg")
+def funnel_picture(code):
+    """The funnel as the group has it now, for the page, the projector and the PDF."""
+    workshop, _ = member_or_403(code)
+    return svg_response(pictures.funnel_for(get_db(), workshop))
+
+
+@bp.get("/w/<code>/journey.svg")
+def journey_picture(code):
+    """The journey map: phases, and beneath each its gaps and moments of truth with dots."""
+    workshop, _ = member_or_403(code)
+    return svg_response(pictures.journey_for(get_db(), workshop))
+
+
+@bp.get("/w/<code>/items/<int:item_id>/votes.svg")
+def vote_bars(code, item_id):
+    """Vote bars of a revealed item; hidden votes have no picture."""
+    workshop, _ = member_or_403(code)
+    svg = pictures.vote_bars_for(get_db(), workshop, item_id)
+    if svg is None:
+        abort(404)
+    return svg_response(svg)
