@@ -23,7 +23,7 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(BIN)/python
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d workshop/translations
+	$(BIN)/pybabel compile -d workshop/translations
 
 extract-translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o workshop/translations/messages.pot .

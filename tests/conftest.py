@@ -84,6 +84,13 @@ def last_state(sio):
     return states[-1]
 
 
+def fresh_state(sio):
+    """Asks the server for the current state (also when nothing changed)."""
+    sio.get_received()
+    sio.emit("sync")
+    return last_state(sio)
+
+
 def send(sio, payload):
     return sio.emit("command", payload, callback=True)
 

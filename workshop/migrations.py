@@ -107,3 +107,29 @@ def items_votes_fields(db):
         );
         """
     )
+
+
+@migrations(name="0003_signoff")
+def signoff(db):
+    db.executescript(
+        """
+        ALTER TABLE workshops ADD COLUMN signoff_status TEXT NOT NULL DEFAULT 'open'
+            CHECK (signoff_status IN ('open', 'finalized', 'signed'));
+        ALTER TABLE workshops ADD COLUMN signoff_version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE workshops ADD COLUMN document_hash TEXT;
+        ALTER TABLE workshops ADD COLUMN finalized_at TEXT;
+        ALTER TABLE workshops ADD COLUMN final_pdf TEXT;
+        ALTER TABLE workshops ADD COLUMN final_pdf_hash TEXT;
+        CREATE TABLE signatures (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            member_id INTEGER NOT NULL REFERENCES members(id),
+            signoff_version INTEGER NOT NULL,
+            document_hash TEXT NOT NULL,
+            signed_at TEXT NOT NULL,
+            voided INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX signatures_once
+            ON signatures(workshop_id, member_id, signoff_version) WHERE voided = 0;
+        """
+    )

@@ -1,10 +1,15 @@
 """Entry points that change a workshop; routes and socket handlers stay thin and call these."""
 
+import hashlib
+import os
+from pathlib import Path
+
 from flask import current_app
 from flask_babel import force_locale, gettext
 
 from . import store
 from .commands import CommandError, execute
+from .db import get_db
 from .domain import codes
 from .domain.draft import draft_fields, draft_items
 from .validation import N_, Invalid, OneOf, Text, check_payload
@@ -153,7 +158,59 @@ def run_command(db, member_id, payload):
     if result.get("removed_member"):
         disconnect_member(result["removed_member"])
     broadcast(member["workshop_id"])
+    if result.get("all_signed"):
+        # The signature is acknowledged now; the final PDF renders in the background.
+        from .realtime import socketio
+
+        socketio.start_background_task(
+            final_pdf_task, current_app._get_current_object(), member["workshop_id"]
+        )
     return {"ok": True, "version": version}, result
+
+
+def final_pdf_task(app, workshop_id):
+    with app.app_context():
+        write_final_pdf(get_db(), workshop_id)
+
+
+def write_final_pdf(db, workshop_id):
+    """Writes <code>-v<version>.pdf to the export folder and records its hash. Idempotent."""
+    from .export import document_for, render_pdf
+
+    workshop = store.workshop_by_id(db, workshop_id)
+    if workshop["signoff_status"] != "signed":
+        return None
+    pdf = render_pdf(document_for(db, workshop), draft=False)
+    folder = Path(current_app.config["EXPORT_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{workshop['code']}-v{workshop['signoff_version']}.pdf"
+    partial = path.with_suffix(".pdf.partial")
+    with open(partial, "wb") as out:
+        out.write(pdf)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, path)
+    with db.atomic():
+        store.bump_version(db, workshop_id)
+        db.execute(
+            "UPDATE workshops SET final_pdf = ?, final_pdf_hash = ? WHERE id = ?"
+            " AND signoff_status = 'signed' AND signoff_version = ?",
+            [path.name, hashlib.sha256(pdf).hexdigest(), workshop_id, workshop["signoff_version"]],
+        )
+    broadcast(workshop_id)
+    return path
+
+
+def finish_interrupted_work(app):
+    """At start-up: a crash between the last signature and the final PDF leaves the file to
+    write; the signatures themselves were committed before they were acknowledged."""
+    with app.app_context():
+        db = get_db()
+        pending = db.query(
+            "SELECT id FROM workshops WHERE signoff_status = 'signed' AND final_pdf IS NULL"
+        )
+        for row in list(pending):
+            write_final_pdf(db, row["id"])
 
 
 def _language_of(db, member):

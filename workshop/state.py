@@ -146,7 +146,28 @@ def targets_state(fields, funnel_items):
 
 
 def signoff_state(db, workshop):
-    return {"status": "open", "version": 1, "document_hash": None, "signatures": []}
+    signatures = [
+        {
+            "participant_id": row["member_id"],
+            "name": row["name"],
+            "department": row["department"],
+            "signed_at": row["signed_at"],
+        }
+        for row in db.query(
+            "SELECT s.member_id, m.name, m.department, s.signed_at FROM signatures s"
+            " JOIN members m ON m.id = s.member_id WHERE s.workshop_id = ? AND s.voided = 0"
+            " AND s.signoff_version = ? ORDER BY s.signed_at, s.id",
+            [workshop["id"], workshop["signoff_version"]],
+        )
+    ]
+    return {
+        "status": workshop["signoff_status"],
+        "version": workshop["signoff_version"],
+        "document_hash": workshop["document_hash"],
+        "finalized_at": workshop["finalized_at"],
+        "final_pdf_hash": workshop["final_pdf_hash"],
+        "signatures": signatures,
+    }
 
 
 def for_recipient(state, private, member):

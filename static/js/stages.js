@@ -1,5 +1,5 @@
 // One panel per stage, each rendered from the `state` snapshot.
-import { html, S, t, label, send, page, itemsOf, isFacilitator } from "./lib.js";
+import { html, useState, S, t, label, send, page, itemsOf, isFacilitator } from "./lib.js";
 import { ItemSection, FieldsForm, ItemCard } from "./components.js";
 
 function Lobby({ state }) {
@@ -115,15 +115,69 @@ function Review({ state }) {
   </div>`;
 }
 
+// Downloads go through fetch so the page can show that the PDF is being rendered.
+async function download(url, setBusy) {
+  setBusy(true);
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) throw new Error((await response.json()).error || response.statusText);
+    const name = (response.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = name ? name[1] : url.split("/").pop();
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+  } catch (err) {
+    window.alert(`${t("error")}: ${err.message}`);
+  } finally {
+    setBusy(false);
+  }
+}
+
 export function ExportButtons({ state }) {
-  return html`<p class="row exports">
-    <a class="button secondary" href=${`/api/workshops/${state.code}/export.md`} download>⬇ ${t("export_md")}</a>
-    <a class="button secondary" href=${`/api/workshops/${state.code}/export.pdf`} download>⬇ ${t("export_pdf")}</a>
-  </p>`;
+  const [busy, setBusy] = useState(false);
+  const base = `/api/workshops/${state.code}`;
+  return html`<div class="row exports">
+    <button class="button secondary" onClick=${() => download(`${base}/export.md`, () => {})}>${t("export_md")}</button>
+    <button class="button secondary" disabled=${busy} aria-busy=${busy}
+      onClick=${() => download(`${base}/export.pdf`, setBusy)}>${busy ? t("exporting") : t("export_pdf")}</button>
+    ${busy && html`<span class="spinner" role="status">${t("exporting")}</span>`}
+  </div>`;
 }
 
 function Signoff({ state }) {
-  return html`<${ExportButtons} state=${state} />`;
+  const so = state.signoff;
+  const facilitator = isFacilitator(state);
+  const open = state.items.filter((i) => i.status === "open" || i.status === "revealed").length;
+  const mine = so.signatures.find((s) => s.participant_id === state.you.id);
+  const signedIds = new Set(so.signatures.map((s) => s.participant_id));
+  return html`<div class="signoff">
+    <section class="card">
+      <p class=${`signoff-status status-${so.status}`}><strong>${t(`signoff_${so.status}`)}</strong>
+        ${" · "}${t("document_version", { n: so.version })}</p>
+      ${so.document_hash && html`<p class="hash"><span class="muted">SHA-256</span> <code>${so.document_hash}</code></p>`}
+      ${facilitator && so.status === "open" && html`
+        ${open > 0 && html`<p class="warning">⚠ ${t("review_open", { n: open })}</p>`}
+        <button class="button primary" onClick=${() => send("finalize")}>${t("finalize")}</button>
+        <p class="muted">${t("finalize_hint")}</p>`}
+      ${facilitator && so.status !== "open" && html`
+        <button class="button danger" onClick=${() => window.confirm(t("reopen_confirm")) && send("reopen")}>${t("reopen")}</button>`}
+      ${!facilitator && so.status === "finalized" && !mine && html`
+        <p>${t("sign_hint")}</p>
+        <button class="button primary" onClick=${() => send("sign", { document_hash: so.document_hash })}>✍ ${t("sign")}</button>`}
+      ${mine && html`<p class="ok">✔ ${t("you_signed", { at: new Date(mine.signed_at).toLocaleString(state.you.language) })}</p>`}
+      ${so.status === "signed" && html`<p class="ok">✔ ${t("all_signed")}</p>`}
+    </section>
+    <section class="card">
+      <h2>${t("signatures")}</h2>
+      <ul class="signature-list">${state.participants.map((p) => html`<li key=${p.id}>
+        ${signedIds.has(p.id) ? "✔" : "○"} ${p.name} <span class=${`dept dept-${p.department}`}>${label(p.department)}</span>
+        <span class="muted">${signedIds.has(p.id) ? t("signed") : t("not_signed")}</span></li>`)}</ul>
+    </section>
+    <${ExportButtons} state=${state} />
+  </div>`;
 }
 
 export const PANELS = {

@@ -99,7 +99,7 @@ def execute(db, member_id, payload):
         version = bump_version(db, member["workshop_id"])
         workshop = workshop_by_id(db, member["workshop_id"])
         actor = Actor.from_rows(member, workshop)
-        if workshop.get("signoff_status") == "finalized" and not cmd.while_finalized:
+        if workshop["signoff_status"] != "open" and not cmd.while_finalized:
             raise CommandError(
                 "conflict", N_("The document is finalized: the facilitator must reopen it first.")
             )
@@ -110,4 +110,4 @@ def execute(db, member_id, payload):
 
 
 # Register the handlers.
-from . import facilitation, items, lobby  # noqa: E402,F401
+from . import facilitation, items, lobby, signoff  # noqa: E402,F401
