@@ -2,11 +2,21 @@
 
 import os
 
+from werkzeug.serving import WSGIRequestHandler
+
 from workshop import create_app
 from workshop.realtime import socketio, start_presence
 from workshop.service import finish_interrupted_work
 
 app = create_app()
+
+
+class NoDelayRequestHandler(WSGIRequestHandler):
+    """TCP_NODELAY: a state update and its ack are small writes in a row; with Nagle's
+    algorithm the second waits for the peer's delayed ACK (about 40 ms per command)."""
+
+    disable_nagle_algorithm = True
+
 
 if __name__ == "__main__":
     start_presence(app)
@@ -16,4 +26,5 @@ if __name__ == "__main__":
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "5000")),
         allow_unsafe_werkzeug=True,  # threading mode: the development server is the server
+        request_handler=NoDelayRequestHandler,
     )

@@ -154,3 +154,66 @@ def server(tmp_path):
     srv = Server(tmp_path).start()
     yield srv
     srv.stop()
+
+
+# Issue 5 (trust): apps with their own settings, a module-wide app, and whole-database dumps.
+
+
+def make_app(path, **config):
+    """An app like the `app` fixture's on a database under path; config overrides, e.g. tight
+    RATE_LIMITS or TRUST_PROXY."""
+    path.mkdir(parents=True, exist_ok=True)
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE": str(path / "workshop.sqlite"),
+            "EXPORT_DIR": str(path / "exports"),
+            "SECRET_KEY": "test",
+            "RATE_LIMITS": NO_LIMITS,
+            "SERVER_NAME": "localhost",
+            **config,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def module_app(tmp_path_factory):
+    """One app and database shared by a module's tests (each makes its own workshops)."""
+    return make_app(tmp_path_factory.mktemp("module_app"))
+
+
+class DatabaseDump:
+    """Every row of every table. PRAGMA data_version moves whenever another connection
+    commits, so an unchanged number proves an unchanged database and the dump is reused."""
+
+    def __init__(self, path):
+        import sqlite3
+
+        self.conn = sqlite3.connect(path)
+        self.version, self.rows = None, None
+
+    def __call__(self):
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self.version:
+            tables = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                )
+            ]
+            self.rows = {
+                t: self.conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()
+                for t in tables
+            }
+            self.version = version
+        return self.rows
+
+    def close(self):
+        self.conn.close()
+
+
+@pytest.fixture(scope="module")
+def module_dump(module_app):
+    dump = DatabaseDump(module_app.config["DATABASE"])
+    yield dump
+    dump.close()

@@ -21,6 +21,7 @@ def create_app(test_config=None):
         DATABASE=os.environ.get("WORKSHOP_DB") or str(Path(app.instance_path) / "workshop.sqlite"),
         EXPORT_DIR=os.environ.get("EXPORT_DIR") or str(ROOT / "exports"),
         MESSAGE_QUEUE=os.environ.get("MESSAGE_QUEUE") or None,
+        # Secure too whenever the request is https (security.SessionCookies).
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         BABEL_DEFAULT_LOCALE="en",
@@ -28,9 +29,12 @@ def create_app(test_config=None):
         MAX_CONTENT_LENGTH=64 * 1024,
         # (rate per second, burst) per kind
         RATE_LIMITS={"join": (0.5, 20), "lookup": (1.0, 30), "command": (20.0, 60)},
+        # Set TRUST_PROXY=1 only behind exactly one reverse proxy that sets X-Forwarded-*.
+        TRUST_PROXY=os.environ.get("TRUST_PROXY") == "1",
     )
     if test_config:
         app.config.update(test_config)
+    app.json.sort_keys = False  # the order of sections and fields is meaningful
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SECRET_KEY"] = (
         app.config.get("SECRET_KEY") or os.environ.get("SECRET_KEY") or _instance_secret(app)
@@ -44,8 +48,13 @@ def create_app(test_config=None):
     realtime.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
+    from . import exports_api
+
+    app.register_blueprint(exports_api.bp)
+    app.cli.add_command(exports_api.export_command)
 
     db.migrate(app.config["DATABASE"])
+    security.trust_proxy(app)
     return app
 
 

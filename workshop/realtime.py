@@ -98,8 +98,10 @@ def broadcast_state(workshop_id):
     """Send every member of the workshop their own snapshot of the current state."""
     db = get_db()
     state, private = shared_state(db, workshop_id)
+    connected = store.connected_member_ids(db, workshop_id)
     for member in store.members(db, workshop_id):
-        if not member["removed"]:
+        # Only people with a socket somewhere need a snapshot; the rest get one on connect.
+        if member["id"] in connected and not member["removed"]:
             socketio.emit("state", for_recipient(state, private, member), to=room_of(member["id"]))
 
 
@@ -122,6 +124,12 @@ def start_presence(app):
     Alone (no message queue) this process owns every connection, so rows left by a
     previous run, killed or not, are cleared at once instead of after the TTL."""
     database = app.config["DATABASE"]
+    server = socketio.server
+    if app.config.get("MESSAGE_QUEUE") and not server.manager_initialized:
+        # Subscribe to the queue now, not on the first connect: a broadcast another process
+        # publishes before this one listens would be lost.
+        server.manager_initialized = True
+        server.manager.initialize()
     if not app.config.get("MESSAGE_QUEUE"):
         db = connect(database)
         with db.atomic():

@@ -4,9 +4,16 @@ import secrets
 import threading
 import time
 
-from flask import abort, current_app, request, session
+from flask import Response, abort, current_app, jsonify, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import store
+from .db import get_db
 from .domain.codes import normalise_code
+from .validation import N_
 
 COOKIE_PREFIX = "sla_"
 
@@ -42,8 +49,9 @@ def token_for(code):
 def token_from_socket_request(auth):
     """Scripts connect with auth {token}; browsers with auth {code} and their cookie."""
     if isinstance(auth, dict):
+        # Real tokens are ASCII; anything else (lone surrogates included) cannot be hashed.
         if isinstance(auth.get("token"), str):
-            return auth["token"]
+            return auth["token"] if auth["token"].isascii() else None
         if isinstance(auth.get("code"), str):
             return request.cookies.get(cookie_name(normalise_code(auth["code"])))
     return None
@@ -71,6 +79,13 @@ class TokenBucket:
                 self.buckets.clear()
             return True
 
+    def has_token(self, key):
+        """Whether `allow` would pass now, without spending anything."""
+        now = time.monotonic()
+        with self.lock:
+            tokens, last = self.buckets.get(key, (self.burst, now))
+            return min(self.burst, tokens + (now - last) * self.rate) >= 1
+
 
 def command_bucket_allows(sid):
     return current_app.extensions["sla_limits"]["command"].allow(sid)
@@ -79,6 +94,42 @@ def command_bucket_allows(sid):
 def client_allows(kind):
     """Joins and code look-ups per client address."""
     return current_app.extensions["sla_limits"][kind].allow(request.remote_addr or "?")
+
+
+TOO_MANY_ATTEMPTS = N_("Too many attempts: wait a minute.")
+
+
+def refusal(message, code, status):
+    """An error answer outside the views: JSON for the API, plain text for pages."""
+    text = gettext(message)
+    if request.path.startswith("/api/"):
+        return jsonify({"error": text, "code": code}), status
+    return Response(text, status=status, mimetype="text/plain")
+
+
+def limit_code_guesses():
+    """Any route with a join code: an unknown code costs the client address a "lookup", and
+    once its bucket is empty every code is refused, known or not, so the answers no longer
+    tell a hit from a miss. People signed in to that workshop are never slowed down."""
+    code = (request.view_args or {}).get("code")
+    if code is None:
+        return None
+    db = get_db()
+    workshop = store.workshop_by_code(db, normalise_code(code))
+    lookups = current_app.extensions["sla_limits"]["lookup"]
+    address = request.remote_addr or "?"
+    if workshop is None:
+        allowed = lookups.allow(address)
+    else:
+        member = store.member_by_token(db, token_for(workshop["code"]))
+        if member is not None and member["workshop_id"] == workshop["id"]:
+            return None
+        allowed = lookups.has_token(address)
+    return None if allowed else refusal(TOO_MANY_ATTEMPTS, "rate_limited", 429)
+
+
+def too_large(_exc):
+    return refusal(N_("The request is too large."), "invalid", 413)
 
 
 def csrf_token():
@@ -112,8 +163,26 @@ def secure_headers(response):
     return response
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's session cookie, marked Secure whenever the request came over https."""
+
+    def get_cookie_secure(self, app):
+        return super().get_cookie_secure(app) or request.is_secure
+
+
 def init_app(app):
     rates = app.config["RATE_LIMITS"]
     app.extensions["sla_limits"] = {kind: TokenBucket(*rates[kind]) for kind in rates}
+    app.session_interface = SessionCookies()
     app.before_request(check_csrf)
+    app.before_request(limit_code_guesses)
     app.after_request(secure_headers)
+    app.register_error_handler(RequestEntityTooLarge, too_large)
+
+
+def trust_proxy(app):
+    """Behind one reverse proxy (TRUST_PROXY=1): its X-Forwarded-For/-Proto/-Host are the
+    client's address (for rate limits), https (for Secure cookies) and host. Wraps everything,
+    Socket.IO included, so it is applied last."""
+    if app.config.get("TRUST_PROXY"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

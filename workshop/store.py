@@ -121,13 +121,11 @@ def online_member_ids(db, workshop_id):
     }
 
 
-def workshops_with_connections(db, instance_id):
-    return [
-        r["workshop_id"]
-        for r in db.query(
-            "SELECT DISTINCT workshop_id FROM connections WHERE instance_id = ?", [instance_id]
-        )
-    ]
+def connected_member_ids(db, workshop_id):
+    return {
+        r["member_id"]
+        for r in db.query("SELECT member_id FROM connections WHERE workshop_id = ?", [workshop_id])
+    }
 
 
 def to_json(value):

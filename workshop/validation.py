@@ -8,6 +8,20 @@ def N_(message):
     return message
 
 
+def is_utf8(text):
+    """False for lone surrogates, which JSON allows but SQLite cannot store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown(key):
+    """A client-chosen key as it may appear in an error message: short and encodable."""
+    return str(key)[:40].encode("utf-8", "replace").decode("utf-8")
+
+
 class Invalid(Exception):
     """A payload failed a check. message is an untranslated msgid with %(name)s params."""
 
@@ -32,7 +46,7 @@ class Text(Spec):
         if not isinstance(value, str):
             raise Invalid(N_("%(name)s must be text."), name=name)
         value = value.strip()
-        if "\x00" in value:
+        if "\x00" in value or not is_utf8(value):
             raise Invalid(N_("%(name)s contains characters that are not allowed."), name=name)
         if len(value) < self.min_len:
             raise Invalid(N_("%(name)s must not be empty."), name=name)
@@ -67,10 +81,11 @@ class Number(Spec):
         self.low, self.high, self.optional = low, high, optional
 
     def __call__(self, value, name):
+        # Only floats go through isfinite: float() of a huge int would overflow.
         if (
             isinstance(value, bool)
             or not isinstance(value, int | float)
-            or not math.isfinite(value)
+            or (isinstance(value, float) and not math.isfinite(value))
         ):
             raise Invalid(N_("%(name)s must be a number."), name=name)
         if not self.low <= value <= self.high:
@@ -130,7 +145,7 @@ def check_mapping(value, allowed, name, max_len=1000):
     for key, item in value.items():
         if key not in allowed:
             raise Invalid(
-                N_("%(name)s has an unknown field: %(field)s."), name=name, field=str(key)[:40]
+                N_("%(name)s has an unknown field: %(field)s."), name=name, field=shown(key)
             )
         if item is None:
             continue
@@ -142,7 +157,7 @@ def check_payload(payload, specs):
     """Checks every argument of a command; refuses unknown keys. Returns the cleaned arguments."""
     unknown = set(payload) - set(specs) - {"type"}
     if unknown:
-        raise Invalid(N_("Unknown field: %(field)s."), field=str(sorted(unknown)[0])[:40])
+        raise Invalid(N_("Unknown field: %(field)s."), field=shown(sorted(unknown)[0]))
     cleaned = {}
     for name, spec in specs.items():
         if name not in payload or payload[name] is None:

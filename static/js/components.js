@@ -174,15 +174,21 @@ function VotePanel({ state, item }) {
 
 function DecisionControls({ item }) {
   const [reason, setReason] = useState("");
+  const [asking, setAsking] = useState(false);
+  const input = useRef(null);
+  useEffect(() => { if (asking && input.current) input.current.focus(); }, [asking]);
   const needsReason = item.consensus !== "consent";
-  return html`<form class="decision" onSubmit=${(e) => e.preventDefault()}>
-    ${needsReason && html`<label>${t("reason")} <span class="muted">(${t("reason_needed")})</span>
-      <input value=${reason} maxlength="1000" onInput=${(e) => setReason(e.target.value)} /></label>`}
+  const decide = (outcome) => {
+    if (outcome === "agreed" && needsReason && !reason.trim()) { setAsking(true); return; }
+    send("decide", { item_id: item.id, outcome, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+  };
+  return html`<form class="decision" onSubmit=${(e) => { e.preventDefault(); decide("agreed"); }}>
+    ${asking && html`<label>${t("reason")} <span class="muted">(${t("reason_needed")})</span>
+      <input value=${reason} maxlength="1000" required ref=${input}
+        onInput=${(e) => setReason(e.target.value)} /></label>`}
     <div class="row">
-      <button class="button primary small" type="button"
-        onClick=${() => send("decide", { item_id: item.id, outcome: "agreed", ...(reason ? { reason } : {}) })}>✔ ${t("decide_agree")}</button>
-      <button class="button danger small" type="button"
-        onClick=${() => send("decide", { item_id: item.id, outcome: "rejected", ...(reason ? { reason } : {}) })}>✘ ${t("decide_reject")}</button>
+      <button class="button primary small" type="submit">✔ ${t("decide_agree")}</button>
+      <button class="button danger small" type="button" onClick=${() => decide("rejected")}>✘ ${t("decide_reject")}</button>
     </div>
   </form>`;
 }
@@ -317,7 +323,8 @@ export function FieldsForm({ state, section, only }) {
     return html`<section class="card captured" aria-label=${t("captured")}>
       <h3>${t("captured")}</h3>
       <dl class="details">${keys.filter((k) => values[k] !== undefined).map((k) => html`<div key=${k}>
-        <dt>${label(k)}</dt><dd>${Array.isArray(spec[k]) ? label(values[k]) : String(values[k])}</dd></div>`)}</dl>
+        <dt>${label(k)}</dt><dd>${Array.isArray(spec[k]) ? label(values[k])
+          : typeof values[k] === "number" ? values[k].toLocaleString(state.you.language) : values[k]}</dd></div>`)}</dl>
     </section>`;
   }
   const save = (key, value) => send("set_field", { section, field: key, value });

@@ -1,0 +1,176 @@
+"""What every page in the browser tests goes through: watched, checked by axe, measured.
+
+Every page opened through `Room.open` is watched: a request that leaves the server's
+origin, a console error, an uncaught exception or an unexpected dialog is a problem, and
+a test fails on any problem. `Room.check` runs axe-core (vendored, pinned) and the layout
+check on a page and saves a screenshot to tests/artifacts/screenshots/.
+"""
+
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "tests" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+MISSING = "Debian's chromium is not installed (apt-get install chromium)"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+AXE_RUN = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 6).map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 160),
+      summary: (n.failureSummary || "").replace(/\\s+/g, " ").slice(0, 300) })),
+  }));
+}"""
+
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > width + 1) {
+      wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} right=${Math.round(box.right)}`);
+    }
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, innerWidth: width, wide: wide.slice(0, 8) };
+}"""
+
+
+class Room:
+    """The browsers of one test: contexts, pages, and the problems they report."""
+
+    def __init__(self, browser, server, name):
+        self.browser, self.server, self.name = browser, server, name
+        self.origin = server.url
+        self.problems = []
+        self.contexts = []
+        self.shots = SCREENSHOTS / name
+        self.shots.mkdir(parents=True, exist_ok=True)
+        for old in self.shots.glob("*.png"):
+            old.unlink()
+        self.axe_source = AXE.read_text(encoding="utf-8")
+        self.axe_runs = 0
+
+    # Contexts and pages -------------------------------------------------------------------
+
+    def context(self, who, viewport=LAPTOP, locale="en-GB", **options):
+        if viewport == PHONE:
+            options.setdefault("is_mobile", True)
+            options.setdefault("has_touch", True)
+        context = self.browser.new_context(
+            base_url=self.origin,
+            viewport=viewport,
+            locale=locale,
+            accept_downloads=True,
+            **options,
+        )
+        context.set_default_timeout(15_000)
+        context.on("request", lambda request: self._request(who, request))
+        context.on("console", lambda message: self._console(who, message))
+        context.on("weberror", lambda error: self.problem(f"{who}: uncaught {error.error}"))
+        context.on("page", lambda page: page.on("dialog", lambda d: self._dialog(who, d)))
+        self.contexts.append(context)
+        return context
+
+    def open(self, who, path="/", **options):
+        """A new context with one page at `path`; returns the page."""
+        page = self.context(who, **options).new_page()
+        page.goto(path)
+        return page
+
+    def problem(self, text):
+        self.problems.append(text)
+
+    def _request(self, who, request):
+        url = request.url
+        if url.startswith(("data:", "blob:")):
+            return
+        if url != self.origin and not url.startswith(self.origin + "/"):
+            self.problem(f"{who}: request outside the server: {request.method} {url}")
+
+    def _console(self, who, message):
+        if message.type == "error":
+            self.problem(f"{who}: console error: {message.text} ({message.location.get('url')})")
+
+    def _dialog(self, who, dialog):
+        self.problem(f"{who}: unexpected {dialog.type} dialog: {dialog.message}")
+        dialog.dismiss()
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+        self.contexts = []
+
+    # Checks -------------------------------------------------------------------------------
+
+    def axe(self, page, where):
+        """axe-core on the page as it is now; serious and critical violations are problems.
+
+        The app's CSP (script-src 'self') refuses `page.add_script_tag` (Playwright inserts
+        the file as an inline <script>), so axe is evaluated through the DevTools protocol,
+        which CSP does not govern: the page keeps its real CSP while it is checked.
+        """
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate(self.axe_source)
+        self.axe_runs += 1
+        for violation in page.evaluate(AXE_RUN):
+            if violation["impact"] in BLOCKING_IMPACTS:
+                nodes = "\n      ".join(
+                    f"{n['target']}: {n['summary']}  {n['html']}" for n in violation["nodes"]
+                )
+                self.problem(
+                    f"{where}: axe {violation['impact']} {violation['id']} ({violation['help']})"
+                    f"\n      {nodes}"
+                )
+
+    def layout(self, page, where):
+        """The page fits the viewport's width: no horizontal scrolling."""
+        found = page.evaluate(OVERFLOW)
+        if found["scrollWidth"] > found["innerWidth"]:
+            self.problem(
+                f"{where}: scrolls sideways ({found['scrollWidth']} > {found['innerWidth']}px):"
+                f" {', '.join(found['wide'])}"
+            )
+
+    def shot(self, page, name, full_page=True):
+        slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+        page.screenshot(path=str(self.shots / f"{slug}.png"), full_page=full_page, animations="disabled")
+
+    def check(self, page, name, shot=True, axe=True):
+        """axe, layout and a screenshot: what every page in the suite goes through."""
+        if axe:
+            self.axe(page, name)
+        self.layout(page, name)
+        if shot:
+            self.shot(page, name)
+
+    def check_phone(self, page, name, axe=False):
+        """The same page at phone size, then back to the laptop size."""
+        size = page.viewport_size
+        page.set_viewport_size(PHONE)
+        try:
+            self.check(page, f"{name}-phone", axe=axe)
+        finally:
+            page.set_viewport_size(size)
+
+    def assert_clean(self):
+        assert not self.problems, f"{len(self.problems)} problem(s):\n" + "\n".join(
+            f"  - {p}" for p in self.problems
+        )
+
+
+def strings_of(page):
+    """The page script's strings, in the page's language (the same the UI shows)."""
+    return json.loads(page.locator("#strings").text_content())

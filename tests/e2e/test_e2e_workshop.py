@@ -1,0 +1,421 @@
+"""The whole workshop in real browsers, once in English and once in Dutch.
+
+One facilitator and eight delegates (four marketing, four sales; one of them on a phone)
+go from the home page through every stage to the signed PDF. Every page is watched for
+outside requests and console errors, checked by axe and for sideways scrolling, and
+photographed for a person to look at (tests/artifacts/screenshots/).
+"""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from .browser import PHONE, strings_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+# name, department, how they join (the link or the code typed on the home page), device
+DELEGATES = [
+    ("Maya", "marketing", "link", "laptop"),
+    ("Sofia", "sales", "link", "laptop"),
+    ("Noor", "marketing", "code", "laptop"),
+    ("Bram", "sales", "code", "phone"),
+    ("Lotte", "marketing", "link", "laptop"),
+    ("Priya", "sales", "code", "laptop"),
+    ("Jens", "marketing", "code", "laptop"),
+    ("Tom", "sales", "link", "laptop"),
+]
+# What only the Dutch UI says, seen on the pages of the Dutch run.
+DUTCH = {
+    "home": "Start een workshop",
+    "next": "Volgende stap",
+    "lobby": "Welkom",
+    "agree": "Akkoord",
+    "pdf": "PDF downloaden",
+}
+
+
+class Workshop:
+    """The pages of one run and the moves people make on them."""
+
+    def __init__(self, room, language):
+        self.room, self.language = room, language
+        self.locale = "nl-NL" if language == "nl" else "en-GB"
+        self.people = {}  # name -> page
+        self.step = 0
+        self.timings = []
+        self.started = time.monotonic()
+
+    # Strings and state ---------------------------------------------------------------------
+
+    def load_strings(self, page):
+        self.S = strings_of(page)
+        self.ui = self.S["ui"]
+
+    def title(self, stage):
+        return self.S["stages"][stage]["title"]
+
+    def state(self):
+        response = self.console.context.request.get(f"/api/workshops/{self.code}/state")
+        assert response.ok, response.text()
+        return response.json()
+
+    def items(self, section, **where):
+        found = [i for i in self.state()["items"] if i["section"] == section]
+        return [i for i in found if all(i["details"].get(k) == v for k, v in where.items())]
+
+    def command(self, payload):
+        """A facilitator command over the HTTP API, with the console's own cookie."""
+        response = self.console.context.request.post(
+            f"/api/workshops/{self.code}/commands", data=payload
+        )
+        assert response.ok, response.text()
+
+    def mark(self, label):
+        self.timings.append((label, round(time.monotonic() - self.started, 1)))
+
+    # Pages ----------------------------------------------------------------------------------
+
+    @property
+    def delegates(self):
+        return list(self.people.values())
+
+    def card(self, page, item):
+        return page.get_by_role("article", name=item["text"], exact=True)
+
+    def vote(self, name, item, choice):
+        card = self.card(self.people[name], item)
+        button = card.get_by_role("button", name=self.ui[choice], exact=True)
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "true")
+
+    def expect_everywhere(self, check):
+        for page in [self.console, *self.delegates]:
+            check(page)
+
+    def visit(self, stage, phone_console=True):
+        """axe, layout and screenshots of the console, two delegates and the projector."""
+        self.step += 1
+        prefix = f"{self.step:02d}-{stage}"
+        maya, bram = self.people["Maya"], self.people["Bram"]
+        self.room.check(self.console, f"{prefix}-console")
+        self.room.check(maya, f"{prefix}-delegate")
+        self.room.check(bram, f"{prefix}-delegate-phone")
+        self.room.check(self.present, f"{prefix}-present")
+        if phone_console:
+            self.room.check_phone(self.console, f"{prefix}-console")
+        self.mark(stage)
+
+    def goto(self, stage):
+        self.console.get_by_role("button", name=self.ui["next"]).click()
+        for page in [self.console, *self.delegates]:
+            expect(page.locator("#stage-title")).to_have_text(self.title(stage))
+        expect(self.present.locator(".present h1")).to_have_text(self.title(stage))
+
+    # Joining -------------------------------------------------------------------------------
+
+    def create(self):
+        page = self.room.open("facilitator", "/", locale=self.locale)
+        if self.language == "nl":
+            expect(page.locator("#create-heading")).to_have_text(DUTCH["home"])
+        self.room.check(page, "00-home")
+        page.set_viewport_size(PHONE)
+        self.room.check(page, "00-home-phone")
+        page.set_viewport_size({"width": 1280, "height": 800})
+        form = page.locator("form[action$='/workshops']")
+        form.locator("input[name=title]").fill("SLA 2027")
+        form.locator("input[name=facilitator_name]").fill("Fiona")
+        form.locator("input[name=organisation]").fill("Acme B.V.")
+        form.locator(f"input[name=language][value={self.language}]").check()
+        form.locator("input[name=start_from][value=draft]").check()
+        form.get_by_role("button").click()
+        page.wait_for_url(re.compile(r"/w/[A-Z0-9]{10}$"))
+        app = page.locator("#app")
+        self.code = app.get_attribute("data-code")
+        self.join_url = app.get_attribute("data-join-url")
+        self.console = page
+        self.load_strings(page)
+        expect(page.locator("#connection")).to_have_text(self.ui["online"])
+        if self.language == "nl":
+            expect(page.locator("#stage-title")).to_have_text(DUTCH["lobby"])
+            expect(page.get_by_role("button", name=DUTCH["next"])).to_be_visible()
+        self.mark("created")
+
+    def join(self, name, department, how, device, check=False):
+        options = {"locale": self.locale}
+        if device == "phone":
+            options["viewport"] = PHONE
+        if how == "link":
+            page = self.room.open(name, self.join_url, **options)
+        else:
+            page = self.room.open(name, "/", **options)
+            typed = f"{self.code[:5]}-{self.code[5:]}".lower()  # as people type it
+            page.locator("input[name=code]").fill(typed)
+            page.locator("form[action$='/join']").get_by_role("button").click()
+            page.wait_for_url(re.compile(rf"/w/{self.code}/join$"))
+        if check:
+            self.room.check(page, f"00-join-{device}")
+        form = page.locator("main form")
+        form.locator("input[name=name]").fill(name)
+        form.locator(f"input[name=department][value={department}]").check()
+        form.get_by_role("button").click()
+        page.wait_for_url(re.compile(rf"/w/{self.code}$"))
+        expect(page.locator("#app")).to_have_attribute("data-view", "participant")
+        expect(page.locator("#connection")).to_have_text(self.ui["online"])
+        self.people[name] = page
+
+    # The stages ----------------------------------------------------------------------------
+
+    def lobby(self):
+        for name, department, how, device in DELEGATES:
+            self.join(name, department, how, device, check=name in ("Maya", "Bram"))
+        expect(self.console.locator(".people-list > li")).to_have_count(9)
+        for name in ("Maya", "Sofia", "Noor", "Bram", "Lotte", "Priya"):
+            self.people[name].get_by_role("button", name=self.ui["i_am_ready"]).click()
+        ready = self.ui["group_ready"].replace("%(n)s", "6").replace("%(total)s", "8")
+        expect(self.console.locator(".big-count")).to_have_text(ready)
+        expect(self.people["Tom"].locator(".big-count")).to_have_text(ready)
+        # The projector view opens from the console in a new tab.
+        with self.console.context.expect_page() as opened:
+            self.console.get_by_role("link", name=self.ui["present"]).click()
+        self.present = opened.value
+        expect(self.present.locator("#app")).to_have_attribute("data-view", "present")
+        expect(self.present.locator(".join-code")).to_have_text(f"{self.code[:5]}-{self.code[5:]}")
+        self.visit("lobby")
+
+    def funnel(self):
+        self.goto("funnel")
+        # The timer: the facilitator starts it, everyone sees it count down.
+        controls = self.console.locator(".timer-controls")
+        controls.get_by_label(self.ui["minutes_short"]).fill("2")
+        controls.get_by_role("button", name=self.ui["start_timer"]).click()
+        for page in [*self.delegates, self.present]:
+            expect(page.get_by_role("timer")).to_have_text(re.compile(r"0[12]:\d\d"))
+        # Maya proposes a stage with details; four people vote; the facilitator reveals.
+        maya = self.people["Maya"]
+        form = maya.locator("form.propose")
+        form.locator("textarea").fill("Event lead: scanned badge at a trade fair")
+        form.locator("summary").click()
+        form.get_by_label(self.S["labels"]["volume"]).fill("120")
+        form.get_by_role("button", name=self.ui["propose"]).click()
+        item = self.items("funnel")[-1]
+        assert item["text"].startswith("Event lead") and item["details"]["volume"] == 120
+        self.expect_everywhere(lambda page: expect(self.card(page, item)).to_be_visible())
+        for name, choice in (("Maya", "agree"), ("Sofia", "disagree"), ("Noor", "agree"),
+                             ("Bram", "disagree")):
+            self.vote(name, item, choice)
+        card = self.card(self.console, item)
+        expect(card.locator(".votes-cast")).to_contain_text("4")
+        expect(card.locator(".votes-cast")).to_contain_text("Tom")  # who has not voted yet
+        card.get_by_role("button", name=self.ui["reveal"]).click()
+        for page in (self.people["Tom"], self.console):
+            expect(self.card(page, item).locator(".consensus")).to_have_text(
+                re.compile(self.ui["consensus_no_consent"]))
+        expect(self.present.locator(".present-items article")).to_have_count(1)
+        self.room.check(self.present, "01-funnel-present-revealed")
+        card.get_by_role("button", name=self.ui["decide_reject"]).click()
+        expect(self.card(maya, item).locator(".badge").first).to_contain_text(
+            self.ui["status_rejected"])
+        self.visit("funnel")
+
+    def journey(self):
+        self.goto("journey")
+        gaps = self.items("journey", kind="gap") + self.items("journey", kind="moment")
+        # Dot voting: three delegates spend their dots on the gaps and moments that matter.
+        plan = {"Maya": [0, 0, 3], "Sofia": [0, 3, 4], "Bram": [1, 1, 0]}
+        add = self.S["ui"]["add_dot"]
+        for name, picks in plan.items():
+            page = self.people[name]
+            for index in picks:
+                card = self.card(page, gaps[index])
+                before = card.locator(".my-dots").text_content().count("●")
+                card.get_by_role("button", name=add).click()
+                expect(card.locator(".my-dots")).to_contain_text("●" * (before + 1))
+            # every dot is spent: no card offers another one
+            expect(page.get_by_role("button", name=add, disabled=False)).to_have_count(0)
+        dots = self.ui["dots"].replace("%(n)s", "4")
+        expect(self.card(self.console, gaps[0]).locator(".dots-badge")).to_contain_text(dots)
+        expect(self.card(self.people["Tom"], gaps[0]).locator(".dots-badge")).to_contain_text(dots)
+        self.visit("journey")
+
+    def goals(self):
+        self.goto("goals")
+        blocked, shared = self.items("goals")[:2]
+        # A vote with a block: no consent, so agreeing needs a reason.
+        for name, choice in (("Maya", "agree"), ("Sofia", "block"), ("Noor", "agree"),
+                             ("Bram", "agree")):
+            self.vote(name, blocked, choice)
+        # Everyone votes on the second goal: consent of both departments.
+        for name in self.people:
+            self.vote(name, shared, "agree")
+        everyone = self.ui["everyone_voted"]
+        expect(self.card(self.console, shared).locator(".votes-cast")).to_contain_text(everyone)
+        card = self.card(self.console, blocked)
+        card.get_by_role("button", name=self.ui["reveal"]).click()
+        expect(self.card(self.people["Priya"], blocked).locator(".consensus")).to_have_text(
+            re.compile(self.ui["consensus_blocked"]))
+        card.get_by_role("button", name=self.ui["decide_agree"]).click()
+        reason = card.get_by_label(self.ui["reason"])
+        expect(reason).to_be_focused()
+        reason.fill("Sofia's worry about the quarter is covered by the margin goal")
+        reason.press("Enter")
+        for page in (self.people["Sofia"], self.console):
+            expect(self.card(page, blocked).locator(".reason")).to_contain_text("margin goal")
+            expect(self.card(page, blocked).locator(".badge").first).to_contain_text(
+                self.ui["status_agreed"])
+        card = self.card(self.console, shared)
+        card.get_by_role("button", name=self.ui["reveal"]).click()
+        expect(card.locator(".consensus")).to_have_text(re.compile(self.ui["consensus_consent"]))
+        card.get_by_role("button", name=self.ui["decide_agree"]).click()
+        expect(self.card(self.people["Jens"], shared).locator(".badge").first).to_contain_text(
+            self.ui["status_agreed"])
+        self.visit("goals")
+
+    def targets(self):
+        self.goto("targets")
+        priya = self.people["Priya"]
+        won = priya.locator(".reverse-funnel tbody tr").last.locator("td")
+        expect(won).to_have_text("10")
+        revenue = self.console.locator("#field-targets-revenue_target")
+        revenue.fill("4800000")
+        revenue.press("Tab")
+        # The delegate's reverse funnel follows live: twice the revenue, twice the customers.
+        expect(won).to_have_text("20")
+        expect(priya.locator(".reverse-funnel")).to_contain_text(re.compile(r"400[.,]000"))
+        reps = self.console.locator("#field-targets-sales_reps")
+        reps.fill("1")
+        reps.press("Tab")
+        warning = priya.locator(".reverse-funnel .warning")
+        expect(warning).to_be_visible()
+        expect(warning).to_contain_text("280")
+        self.visit("targets")
+        reps.fill("6")
+        reps.press("Tab")
+        expect(warning).to_be_hidden()
+        expect(priya.locator(".reverse-funnel .ok")).to_be_visible()
+
+    def definitions(self):
+        self.goto("definitions")
+        mql = self.items("mql")[0]
+        self.vote("Noor", mql, "disagree")
+        self.vote("Maya", mql, "agree")
+        # Noor reloads in the middle of the vote: same person, her vote still hers.
+        noor = self.people["Noor"]
+        noor.reload()
+        expect(noor.locator("#connection")).to_have_text(self.ui["online"])
+        card = self.card(noor, mql)
+        expect(card.get_by_role("button", name=self.ui["disagree"], exact=True)).to_have_attribute(
+            "aria-pressed", "true")
+        expect(card).to_contain_text(self.ui["your_vote"].replace("%(choice)s", self.ui["disagree"]))
+        expect(noor.locator(".people-list > li")).to_have_count(9)
+        expect(noor.locator(".people-list .person-name", has_text="Noor")).to_have_count(1)
+        expect(self.console.locator(".people-list .person-name", has_text="Noor")).to_have_count(1)
+        expect(self.console.locator(".people-list > li")).to_have_count(9)
+        expect(self.card(self.console, mql).locator(".votes-cast")).to_contain_text("2")
+        for name, choice in (("Sofia", "disagree"), ("Bram", "disagree"), ("Tom", "abstain")):
+            self.vote(name, mql, choice)
+        console_card = self.card(self.console, mql)
+        console_card.get_by_role("button", name=self.ui["reveal"]).click()
+        expect(self.card(noor, mql).locator(".consensus")).to_have_text(
+            re.compile(self.ui["consensus_no_consent"]))
+        console_card.get_by_role("button", name=self.ui["decide_reject"]).click()
+        expect(self.card(noor, mql).locator(".badge").first).to_contain_text(
+            self.ui["status_rejected"])
+        sql = self.items("sql")[0]
+        for name in ("Lotte", "Priya", "Jens", "Tom"):
+            self.vote(name, sql, "agree")
+        self.visit("definitions")
+
+    def process(self):
+        self.goto("process")
+        hours = self.console.locator("#field-process-accept_hours")
+        hours.fill("12")
+        hours.press("Tab")
+        captured = self.people["Lotte"].locator(".captured")
+        expect(captured).to_contain_text(self.S["labels"]["accept_hours"])
+        expect(captured.locator("dd").nth(1)).to_have_text("12")
+        tom = self.people["Tom"]
+        form = tom.locator("form.propose")
+        form.locator("textarea").fill("Sales calls every demo request back within one hour")
+        form.locator("summary").click()
+        form.get_by_label(self.S["labels"]["owner"]).select_option("sales")
+        form.get_by_role("button", name=self.ui["propose"]).click()
+        item = self.items("process")[-1]
+        assert item["details"] == {"owner": "sales"}
+        for name in ("Tom", "Maya", "Priya", "Jens"):
+            self.vote(name, item, "agree")
+        card = self.card(self.console, item)
+        card.get_by_role("button", name=self.ui["reveal"]).click()
+        card.get_by_role("button", name=self.ui["decide_agree"]).click()
+        expect(self.card(tom, item).locator(".badge").first).to_contain_text(
+            self.ui["status_agreed"])
+        self.visit("process")
+
+    def kpis(self):
+        self.goto("kpis")
+        kpi = self.items("kpis")[0]
+        for name, choice in (("Maya", "agree"), ("Sofia", "agree"), ("Lotte", "disagree")):
+            self.vote(name, kpi, choice)
+        card = self.card(self.console, kpi)
+        card.get_by_role("button", name=self.ui["reveal"]).click()
+        expect(self.card(self.people["Lotte"], kpi).locator(".tally-text")).to_be_visible()
+        self.visit("kpis")
+        card.get_by_role("button", name=self.ui["decide_agree"]).click()
+
+    def governance(self):
+        self.goto("governance")
+        rung = self.items("escalation")[0]
+        for name in ("Noor", "Bram", "Jens", "Sofia"):
+            self.vote(name, rung, "agree")
+        self.console.locator(".timer-controls").get_by_role(
+            "button", name=self.ui["stop_timer"]).click()
+        expect(self.people["Maya"].get_by_role("timer")).to_have_count(0)
+        self.visit("governance")
+
+    def review(self):
+        self.goto("review")
+        open_items = [i for i in self.state()["items"] if i["status"] in ("open", "revealed")]
+        expect(self.people["Maya"].locator(".review > .warning")).to_be_visible()
+        # The facilitator settles the rest of the draft (over the API, to keep the run short).
+        for item in open_items:
+            self.command({"type": "decide", "item_id": item["id"], "outcome": "agreed",
+                          "reason": "Accepted from the draft in the review"})
+        expect(self.people["Maya"].locator(".review > .ok")).to_have_text(
+            re.compile(self.ui["review_ready"]))
+        self.visit("review")
+
+    def signoff(self):
+        self.goto("signoff")
+        self.console.get_by_role("button", name=self.ui["finalize"]).click()
+        for name, page in self.people.items():
+            page.get_by_role("button", name=self.ui["sign"]).click()
+            expect(page.locator(".signoff .ok").first).to_be_visible()
+            del name
+        expect(self.console.locator(".signoff")).to_contain_text(self.ui["all_signed"])
+        self.visit("signoff")
+        for who, page in (("facilitator", self.console), ("delegate", self.people["Priya"])):
+            button = page.get_by_role("button", name=self.ui["export_pdf"])
+            if self.language == "nl":
+                expect(button).to_have_text(DUTCH["pdf"])
+            with page.expect_download(timeout=60_000) as download:
+                button.click()
+            with open(download.value.path(), "rb") as pdf:
+                assert pdf.read(5) == b"%PDF-", f"{who}'s download is not a PDF"
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_whole_workshop(room, language):
+    workshop = Workshop(room, language)
+    workshop.create()
+    workshop.lobby()
+    for stage in ("funnel", "journey", "goals", "targets", "definitions", "process", "kpis",
+                  "governance", "review", "signoff"):
+        getattr(workshop, stage)()
+        if language == "nl" and stage == "funnel":
+            expect(workshop.people["Sofia"].get_by_role(
+                "button", name=DUTCH["agree"], exact=True).first).to_be_visible()
+    workshop.mark("done")
+    print(f"\n{language}: {workshop.timings} axe runs: {room.axe_runs}")
+    room.assert_clean()

@@ -1,0 +1,261 @@
+"""The SLA document as Markdown and PDF: sanitised HTML, WeasyPrint, a small render cache.
+
+User text is escaped in the Markdown (document.py) and the HTML is sanitised again here,
+so a hostile item can never become markup, a link, or a request the renderer makes.
+"""
+
+import base64
+import hashlib
+import html
+import mimetypes
+import re
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from flask import current_app, render_template
+from flask_babel import force_locale
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .document import cover_facts, document_markdown
+from .document_strings import strings
+from .sla import sla_data
+
+# Bump when the template, print.css or the HTML pipeline change: cached PDFs are stale.
+RENDER_VERSION = "1"
+CACHE_SIZE = 16
+PICTURES = ("funnel", "journey")
+PICTURE_SRC = "sla-picture:{}"
+
+ALLOWED_TAGS = {
+    "h1", "h2", "h3", "h4", "p", "br", "ul", "ol", "li", "table", "thead", "tbody", "tr",
+    "th", "td", "strong", "em", "code", "blockquote", "hr", "a", "img",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    **{h: {"id"} for h in ("h1", "h2", "h3", "h4")},
+    "a": {"href"},
+    "img": {"src", "alt"},
+    "th": {"align"},
+    "td": {"align"},
+}
+_PART_START = re.compile(r"(?=<h2[ >])")
+_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+_SHORT_CELL = re.compile(r'<td( align="right")?>([^<]{1,16})</td>')
+
+
+def document_for(db, workshop):
+    """The document's data, with pictures labelled in the workshop's language."""
+    with force_locale(workshop["language"]):
+        return sla_data(db, workshop["id"])
+
+
+def is_draft(data):
+    return (data.get("signoff") or {}).get("status") != "signed"
+
+
+def export_filename(data, draft, extension):
+    """Like SLA2027CODE-v2-draft.pdf: the code, the sign-off version, and whether final."""
+    version = (data.get("signoff") or {}).get("version") or 1
+    suffix = "-draft" if draft else ""
+    return f"{data['workshop']['code']}-v{version}{suffix}.{extension}"
+
+
+def markdown_export(data, draft) -> str:
+    return document_markdown(data, draft)
+
+
+def markdown_to_html(md, pictures=None) -> str:
+    """Safe HTML for the document's Markdown; picture placeholders become the trusted SVGs."""
+    return _embed_pictures(_sanitised_html(md)[0], pictures or {})
+
+
+def render_pdf(data, draft) -> bytes:
+    """The PDF: cover, contents with page numbers, the parts. Call inside an app context."""
+    static = Path(current_app.static_folder).resolve()
+    fetcher = StaticFetcher(static, current_app.static_url_path)
+    page = render_html(data, draft)
+    return HTML(string=page, base_url=static.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+
+
+def render_html(data, draft):
+    """The PDF's HTML: the sanitised body split into parts, each starting a page."""
+    body, toc_tokens = _sanitised_html(document_markdown(data, draft))
+    body = _classify_tables(body)
+    # What precedes the first part (draft notice, title block) is what the cover shows.
+    chunks = _PART_START.split(body)[1:]
+    pictures = data.get("pictures") or {}
+    language = (data.get("workshop") or {}).get("language") or "en"
+    parts = [
+        {
+            "html": _embed_pictures(chunk, pictures, drop_missing=True),
+            "wide": PICTURE_SRC.format("journey") in chunk,
+        }
+        for chunk in chunks
+    ]
+    # A fixed locale: the app's context processors ask for one, and a CLI has no request.
+    with force_locale(language):
+        return render_template(
+            "document.html",
+            draft=draft,
+            facts=cover_facts(data),
+            t=strings(language),
+            toc=_toc_entries(toc_tokens),
+            parts=parts,
+            delegates=_delegates(data, strings(language)),
+        )
+
+
+class StaticFetcher(URLFetcher):
+    """Lets WeasyPrint read data: URLs and the app's own static files (fonts, print.css),
+    nothing else: no network, no other file. Refusing raises, and WeasyPrint skips it."""
+
+    def __init__(self, static_folder, static_url_path="/static"):
+        super().__init__(allowed_protocols=("data", "file"))
+        self.root = Path(static_folder).resolve()
+        self.url_prefix = (static_url_path or "/static").rstrip("/") + "/"
+
+    def fetch(self, url, headers=None):
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            path = self.static_path(unquote(urlsplit(url).path))
+            if path is not None:
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+        raise PermissionError(f"the PDF may not load {url[:80]!r}")
+
+    def static_path(self, path):
+        """The file under the static folder that `path` names (as a file path or as the
+        app's /static/ URL), or None."""
+        candidates = [Path(path)]
+        if path.startswith(self.url_prefix):
+            candidates.append(self.root / path[len(self.url_prefix) :])
+        for candidate in candidates:
+            resolved = candidate.resolve()
+            if resolved.is_relative_to(self.root) and resolved.is_file():
+                return resolved
+        return None
+
+
+# --- Cache: an unchanged document is not rendered twice --------------------------------
+
+_cache = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def cache_key(data, draft):
+    # The pictures count too: dots on the journey map are not in the Markdown.
+    parts = [
+        document_markdown(data, draft),
+        str(bool(draft)),
+        str((data.get("workshop") or {}).get("language")),
+        RENDER_VERSION,
+        *((data.get("pictures") or {}).get(name) or "" for name in PICTURES),
+    ]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def cached_pdf(data, draft) -> bytes:
+    """render_pdf, served from an in-process LRU while the document is unchanged."""
+    key = cache_key(data, draft)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    pdf = render_pdf(data, draft)
+    with _cache_lock:
+        _cache[key] = pdf
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return pdf
+
+
+def clear_cache():
+    with _cache_lock:
+        _cache.clear()
+
+
+# --- HTML helpers ----------------------------------------------------------------------
+
+
+def _sanitised_html(md):
+    """(clean HTML with picture placeholders, the headings for a table of contents)."""
+    converter = markdown.Markdown(
+        extensions=["tables", "toc", "sane_lists"],
+        extension_configs={"tables": {"use_align_attribute": True}},
+    )
+    raw = converter.convert(md)
+    clean = nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
+        url_schemes={"sla-picture"},
+        link_rel=None,
+        strip_comments=True,
+    )
+    return clean, converter.toc_tokens
+
+
+def _attribute_filter(tag, attribute, value):
+    """Links only to anchors in the document; images only the document's own pictures."""
+    if tag == "a" and attribute == "href":
+        return value if value.startswith("#") else None
+    if tag == "img" and attribute == "src":
+        return value if value in {PICTURE_SRC.format(p) for p in PICTURES} else None
+    return value
+
+
+def _embed_pictures(clean_html, pictures, drop_missing=False):
+    for name in PICTURES:
+        placeholder = f'src="{PICTURE_SRC.format(name)}"'
+        svg = pictures.get(name)
+        if svg:
+            encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+            embedded = f'src="data:image/svg+xml;base64,{encoded}"'
+            clean_html = clean_html.replace(placeholder, embedded)
+        elif drop_missing:
+            clean_html = re.sub(rf"<img [^>]*{re.escape(placeholder)}[^>]*>", "", clean_html)
+    return clean_html
+
+
+def _delegates(data, t):
+    """[(department label, [names])] for the cover, marketing first."""
+    people = data.get("participants") or []
+    return [
+        (t["labels"][department], [p["name"] for p in people if p["department"] == department])
+        for department in ("marketing", "sales")
+        if any(p["department"] == department for p in people)
+    ]
+
+
+def _classify_tables(clean_html):
+    """Layout hooks added after sanitising: tables by column count, short cells unwrapped."""
+
+    def classify(match):
+        columns = match.group(1).split("</thead>")[0].count("<th")
+        rows = _SHORT_CELL.sub(r'<td\1 class="short">\2</td>', match.group(1))
+        return f'<table class="cols-{columns}">{rows}</table>'
+
+    return _TABLE.sub(classify, clean_html)
+
+
+def _toc_entries(tokens):
+    """Parts (h2) and their sections (h3), in document order."""
+    entries = []
+
+    def walk(nodes):
+        for node in nodes:
+            if node["level"] in (2, 3):
+                entries.append(
+                    {"id": node["id"], "name": html.unescape(node["name"]), "level": node["level"]}
+                )
+            walk(node["children"])
+
+    walk(tokens)
+    return entries
