@@ -272,3 +272,17 @@ def test_delegate_only_commands_are_refused_for_the_facilitator(workshops):
         ack = send(fac, {"type": name, "item_id": item_id, "choice": "agree", "count": 1,
                          "document_hash": "0" * 64})
         assert ack["ok"] is False and ack["code"] == "forbidden"
+
+
+def test_section_wide_reveal_and_agree_with_consent(workshops):
+    _, fac, people = workshops.room()
+    sql = item_ids(last_state(fac), "sql")
+    for _, sio in people:
+        send(sio, {"type": "vote", "item_id": sql[0], "choice": "agree"})
+    send(people[0][1], {"type": "vote", "item_id": sql[1], "choice": "block"})
+    assert send(fac, {"type": "reveal_section", "section": "sql"})["ok"]
+    assert {i["status"] for i in last_state(fac)["items"] if i["section"] == "sql"} == {"revealed"}
+    assert send(fac, {"type": "agree_consented", "section": "sql"})["ok"]
+    status = {i["id"]: i["status"] for i in last_state(fac)["items"]}
+    assert status[sql[0]] == "agreed"
+    assert all(status[i] == "revealed" for i in sql[1:])

@@ -234,6 +234,8 @@ def ui():
         "reopen_item": _("Vote again"),
         "move_up": _("Move up"),
         "move_down": _("Move down"),
+        "reveal_all": _("Reveal all votes"),
+        "agree_consented": _("Agree all with consent"),
         "lock": _("Lock section"),
         "unlock": _("Unlock section"),
         "locked": _("Locked: no changes until the facilitator unlocks it."),

@@ -294,8 +294,15 @@ export function SectionLock({ state, section }) {
     return isLocked(state, section) ? html`<p class="locked-note">${t("locked")}</p>` : null;
   }
   const locked = isLocked(state, section);
-  return html`<button class="button tiny secondary" onClick=${() => send(locked ? "unlock_section" : "lock_section", { section })}>
-    ${locked ? t("unlock") : t("lock")}</button>`;
+  const items = itemsOf(state, section);
+  const open = items.some((i) => i.status === "open");
+  const revealed = items.some((i) => i.status === "revealed" && i.consensus === "consent");
+  return html`<div class="row section-actions">
+    ${!locked && open && html`<button class="button tiny secondary" onClick=${() => send("reveal_section", { section })}>${t("reveal_all")}</button>`}
+    ${!locked && revealed && html`<button class="button tiny primary" onClick=${() => send("agree_consented", { section })}>✔ ${t("agree_consented")}</button>`}
+    <button class="button tiny secondary" onClick=${() => send(locked ? "unlock_section" : "lock_section", { section })}>
+      ${locked ? t("unlock") : t("lock")}</button>
+  </div>`;
 }
 
 export function ItemSection({ state, section, filter, proposeDefaults, phases, extra }) {

@@ -243,3 +243,31 @@ def place_dots(ctx, item_id, count):
         " ON CONFLICT(item_id, member_id) DO UPDATE SET count = excluded.count",
         [item_id, ctx.actor.member_id, count],
     )
+
+
+@command("reveal_section", FACILITATOR, section=OneOf(SECTIONS))
+def reveal_section(ctx, section):
+    """The facilitator reveals every open item of a section at once (after a round of votes)."""
+    ensure_unlocked(ctx, section)
+    ctx.db.execute(
+        "UPDATE items SET status = 'revealed', revealed_at = ?"
+        " WHERE workshop_id = ? AND section = ? AND status = 'open'",
+        [now_iso(), ctx.actor.workshop_id, section],
+    )
+
+
+@command("agree_consented", FACILITATOR, section=OneOf(SECTIONS))
+def agree_consented(ctx, section):
+    """The facilitator agrees every revealed item of a section that has consent of both
+    departments; items without consent stay for discussion."""
+    ensure_unlocked(ctx, section)
+    revealed = [r["id"] for r in ctx.db.query(
+        "SELECT id FROM items WHERE workshop_id = ? AND section = ? AND status = 'revealed'",
+        [ctx.actor.workshop_id, section])]
+    agreed = [item_id for item_id in revealed if consensus_of(ctx, item_id) == "consent"]
+    for item_id in agreed:
+        ctx.db.execute(
+            "UPDATE items SET status = 'agreed', decided_by = ?, decided_at = ? WHERE id = ?",
+            [ctx.actor.member_id, now_iso(), item_id],
+        )
+    return {"agreed": len(agreed)}
