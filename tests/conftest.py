@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -178,8 +179,16 @@ def make_app(path, **config):
 
 @pytest.fixture(scope="module")
 def module_app(tmp_path_factory):
-    """One app and database shared by a module's tests (each makes its own workshops)."""
-    return make_app(tmp_path_factory.mktemp("module_app"))
+    """One app and database shared by a module's tests (each makes its own workshops).
+
+    Thousands of small commits, each synced to disk: on a RAM disk when there is one.
+    Durability itself is proved against the real server on disk (test_crash.py)."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        with tempfile.TemporaryDirectory(dir=shm, prefix="sla-tests-") as folder:
+            yield make_app(Path(folder))
+    else:
+        yield make_app(tmp_path_factory.mktemp("module_app"))
 
 
 class DatabaseDump:

@@ -35,6 +35,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.update(test_config)
     app.json.sort_keys = False  # the order of sections and fields is meaningful
+    app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}  # also for |tojson
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SECRET_KEY"] = (
         app.config.get("SECRET_KEY") or os.environ.get("SECRET_KEY") or _instance_secret(app)

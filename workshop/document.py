@@ -102,7 +102,7 @@ def _title_block(data, t):
     facts = cover_facts(data)
     meta = f"{t['date']}: {facts['date']} · {t['version']} {facts['version']}"
     return [
-        f"# {esc(facts['title']) or t['subtitle']}",
+        f"# {esc(facts['title']) or 'SLA'}",
         t["subtitle"],
         f"**{esc(facts['organisation'])}**" if facts["organisation"].strip() else None,
         meta,
@@ -338,7 +338,7 @@ def _appendix(data, t):
     decided = [*(data.get("agreed") or []), *(data.get("rejected") or [])]
     labels = t["labels"]
     blocks = [f"## {t['appendix']}", f"### {t['decisions']}"]
-    blocks.append(t["decisions_intro"] if decided else t["not_agreed"])
+    blocks.append(t["decisions_intro"] if decided else t["no_decisions"])
     choices = ("agree", "abstain", "disagree", "block")
     for section in SECTION_ORDER:
         items = sorted(

@@ -112,6 +112,7 @@ EN = {
     "decisions_intro": "Every item the workshop decided on, with the votes as revealed. "
     "An item has consent when, within each department, agree outnumbers disagree and nobody "
     "blocks.",
+    "no_decisions": "No decisions yet.",
     "item": "Item",
     "section": "Section",
     "decision": "Decision",
@@ -290,6 +291,7 @@ NL = {
     "decisions_intro": "Alle punten waarover de workshop heeft besloten, met de stemmen zoals "
     "ze zijn getoond. Een punt heeft instemming als binnen elke afdeling meer mensen akkoord "
     "zijn dan oneens, en niemand blokkeert.",
+    "no_decisions": "Nog geen besluiten.",
     "item": "Punt",
     "section": "Onderdeel",
     "decision": "Besluit",

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import Blueprint, Response
+from flask.cli import with_appcontext
 
 from . import export, store
 from .api import error, signed_in, unauthorised
@@ -51,13 +52,14 @@ def export_md(code):
         return failure
     filename = export.export_filename(data, draft, "md")
     body = export.markdown_export(data, draft)
-    return _download(body, "text/markdown; charset=utf-8", filename)
+    return _download(body, "text/markdown", filename)  # Flask adds charset=utf-8
 
 
 @click.command("export")
 @click.argument("code")
 @click.option("--format", "kind", type=click.Choice(["pdf", "md"]), default="pdf")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+@with_appcontext
 def export_command(code, kind, output):
     """Write a workshop's SLA document to a file (like the download) and print its path."""
     db = get_db()

@@ -131,6 +131,11 @@ def join_workshop(db, code, payload):
     token = codes.new_token()
     with db.atomic():
         version = store.bump_version(db, workshop["id"])
+        if store.workshop_by_id(db, workshop["id"])["signoff_status"] != "open":
+            raise CommandError(
+                "conflict",
+                N_("The SLA is finalized: ask the facilitator to reopen it before you join."),
+            )
         # Counted inside the write transaction: two simultaneous joins cannot both be 8th.
         if len(store.delegates(db, workshop["id"])) >= MAX_DELEGATES:
             raise CommandError(

@@ -60,10 +60,10 @@ export function People({ state }) {
     <span class="person-name">${p.name}${p.id === state.you.id ? ` (${t("you")})` : ""}</span>
     <span class=${`dept dept-${dept || "facilitator"}`}>${departmentLabel(dept)}</span>
     <span class="visually-hidden">${p.online ? t("is_online") : t("is_offline")}</span>
-    ${p.ready !== undefined && state.stage === "lobby" &&
-      html`<span class="ready">${p.ready ? "✓ " + t("ready") : t("not_ready")}</span>`}
     ${facilitator && dept && html`<button class="button tiny secondary" onClick=${() => remove(p)}
       aria-label=${`${t("remove")} ${p.name}`}>${t("remove")}</button>`}
+    ${p.ready !== undefined && state.stage === "lobby" &&
+      html`<span class="ready">${p.ready ? "✓ " + t("ready") : t("not_ready")}</span>`}
   </li>`;
   return html`<section class="people card" aria-labelledby="people-heading">
     <h2 id="people-heading">${t("people")} <span class="muted">${t("delegates_count", { n: state.participants.length })}</span></h2>
@@ -277,7 +277,7 @@ export function ProposeForm({ state, section, defaults = {}, phases }) {
   };
   const hasDetails = Object.keys(S.item_details[section] || {}).length > 0;
   return html`<form class="propose" onSubmit=${submit}>
-    <label>${t("proposal")} <span class="muted">· ${S.sections[section]}</span>
+    <label><span>${t("proposal")} <span class="muted">· ${S.sections[section]}</span></span>
       <textarea rows="2" maxlength="2000" required value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
     </label>
     ${hasDetails && html`<details open=${open} onToggle=${(e) => setOpen(e.target.open)}>

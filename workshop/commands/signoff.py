@@ -65,15 +65,31 @@ def sign(ctx, document_hash):
             now_iso(),
         ],
     )
+    return complete_if_everyone_signed(ctx)
+
+
+def complete_if_everyone_signed(ctx):
+    """When every remaining delegate has signed the finalized version, the SLA is signed."""
+    workshop = ctx.workshop
+    if workshop["signoff_status"] != "finalized":
+        return {}
+    version = workshop["signoff_version"]
     unsigned = next(
         ctx.db.query(
             "SELECT COUNT(*) AS n FROM members m WHERE m.workshop_id = ? AND m.role = 'participant'"
             " AND m.removed = 0 AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.member_id = m.id"
             " AND s.signoff_version = ? AND s.voided = 0)",
-            [ctx.actor.workshop_id, workshop["signoff_version"]],
+            [ctx.actor.workshop_id, version],
         )
     )["n"]
-    if unsigned == 0:
+    signed = next(
+        ctx.db.query(
+            "SELECT COUNT(*) AS n FROM signatures WHERE workshop_id = ? AND signoff_version = ?"
+            " AND voided = 0",
+            [ctx.actor.workshop_id, version],
+        )
+    )["n"]
+    if unsigned == 0 and signed > 0:
         ctx.db.execute(
             "UPDATE workshops SET signoff_status = 'signed' WHERE id = ?", [ctx.actor.workshop_id]
         )
