@@ -98,15 +98,30 @@ def sample(language="en", status="open", agreed=AGREED, rejected=REJECTED):
         "fields": {
             "funnel": {"period": "month"},
             "goals": {"summary": "We share one revenue goal."},
-            "targets": {"revenue_target": 2_400_000, "average_deal_size": 20_000,
-                        "period": "year", "currency": "EUR", "sales_reps": 1,
-                        "follow_ups_per_rep_week": 10},
-            "process": {"handoff_method": "CRM task", "accept_hours": 24,
-                        "first_contact_hours": 4, "attempts": 6, "attempt_days": 10,
-                        "crm_fields": "Status", "recycling": "Back to nurturing",
-                        "opportunity_support": "Cases", "follow_up_quality": "Personal"},
-            "governance": {"review_cadence": "Monthly", "attendees": "Heads",
-                           "monitoring": "Dashboard"},
+            "targets": {
+                "revenue_target": 2_400_000,
+                "average_deal_size": 20_000,
+                "period": "year",
+                "currency": "EUR",
+                "sales_reps": 1,
+                "follow_ups_per_rep_week": 10,
+            },
+            "process": {
+                "handoff_method": "CRM task",
+                "accept_hours": 24,
+                "first_contact_hours": 4,
+                "attempts": 6,
+                "attempt_days": 10,
+                "crm_fields": "Status",
+                "recycling": "Back to nurturing",
+                "opportunity_support": "Cases",
+                "follow_up_quality": "Personal",
+            },
+            "governance": {
+                "review_cadence": "Monthly",
+                "attendees": "Heads",
+                "monitoring": "Dashboard",
+            },
         },  # fmt: skip
         "targets": {
             "monthly_revenue": 200_000,
@@ -179,11 +194,9 @@ def test_hostile_text_renders_literally(hostile, where):
     else:
         data["workshop"]["title"] = hostile
     html = rendered(document_markdown(data, draft=True))
-    assert "<script" not in html
-    assert "<img src=\"x\"" not in html and "onerror=" not in html.replace("onerror=alert", "")
-    assert "javascript:" not in re.sub(r">[^<]*<", "><", html)  # never inside a tag
-    assert "file:///" not in re.sub(r">[^<]*<", "><", html)
-    assert "http://example.com" not in re.sub(r">[^<]*<", "><", html)
+    tags = "".join(re.findall(r"<[^>]*>", html))  # markup only, not the literal text
+    for marker in ("<script", "onerror", "javascript:", "file:", "http:", 'src="x"'):
+        assert marker not in tags, marker
     assert html.count("<img") == 2  # only the two document pictures
 
 

@@ -58,7 +58,7 @@ def is_draft(data):
 
 
 def export_filename(data, draft, extension):
-    """Like SLA2027CODE-v2-draft.pdf: the code, the sign-off version, and whether final."""
+    """Like EP9N78PF6Y-v2-draft.pdf: the join code, the sign-off version, draft or not."""
     version = (data.get("signoff") or {}).get("version") or 1
     suffix = "-draft" if draft else ""
     return f"{data['workshop']['code']}-v{version}{suffix}.{extension}"
@@ -238,7 +238,7 @@ def _classify_tables(clean_html):
     """Layout hooks added after sanitising: tables by column count, short cells unwrapped."""
 
     def classify(match):
-        columns = match.group(1).split("</thead>")[0].count("<th")
+        columns = len(re.findall(r"<th[ >]", match.group(1).split("</thead>")[0]))
         rows = _SHORT_CELL.sub(r'<td\1 class="short">\2</td>', match.group(1))
         return f'<table class="cols-{columns}">{rows}</table>'
 

@@ -129,7 +129,9 @@ def targets_state(fields, funnel_items):
     periods_per_year = {"year": 1, "quarter": 4, "month": 12}
     revenue = targets.get("revenue_target") or 0
     per_month = revenue * periods_per_year.get(targets.get("period", "year"), 1) / 12
-    needs = funnel.reverse_funnel(per_month, targets.get("average_deal_size"), conversions)
+    needs = []
+    if stages_in_use:  # no agreed funnel yet: nothing to work back through
+        needs = funnel.reverse_funnel(per_month, targets.get("average_deal_size"), conversions)
     if needs:
         needs[-1] = funnel.FunnelNeed(stages_in_use[-1]["text"], needs[-1].needed)
     capacity = funnel.sales_capacity(

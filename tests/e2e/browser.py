@@ -147,6 +147,7 @@ class Room:
     def shot(self, page, name, max_height=2400):
         """A screenshot from the top of the page, at most `max_height` pixels tall."""
         slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+        page.bring_to_front()
         page.evaluate("() => window.scrollTo(0, 0)")
         height = page.evaluate("() => document.documentElement.scrollHeight")
         clip = {"x": 0, "y": 0, "width": page.viewport_size["width"]}

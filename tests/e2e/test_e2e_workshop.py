@@ -86,6 +86,26 @@ class Workshop:
     def card(self, page, item):
         return page.get_by_role("article", name=item["text"], exact=True)
 
+    def propose(self, name, section, text, fill_details):
+        """A delegate proposes through the form; returns the new item once it is on the page."""
+        page = self.people[name]
+        form = page.locator("form.propose").filter(
+            has=page.get_by_text(self.S["sections"][section])
+        )
+        form.locator("textarea").fill(text)
+        form.locator("summary").click()
+        fill_details(form)
+        form.get_by_role("button", name=self.ui["propose"]).click()
+        expect(page.get_by_role("article", name=text, exact=True)).to_be_visible()
+        return next(i for i in self.items(section) if i["text"] == text)
+
+    def reveal(self, item):
+        """The facilitator reveals; the console shows the outcome before anything is decided."""
+        card = self.card(self.console, item)
+        card.get_by_role("button", name=self.ui["reveal"]).click()
+        expect(card.locator(".consensus")).to_be_visible()
+        return card
+
     def vote(self, name, item, choice):
         card = self.card(self.people[name], item)
         button = card.get_by_role("button", name=self.ui[choice], exact=True)
@@ -100,19 +120,18 @@ class Workshop:
         """axe, layout and screenshots of the console, two delegates and the projector."""
         prefix = f"{self.step:02d}-{stage}"
         maya, bram = self.people["Maya"], self.people["Bram"]
-        t0 = time.monotonic()
-        self.mark("actions " + stage)
-        self.room.axe(self.console, f"{prefix}-console"); t1 = time.monotonic()
-        self.room.shot(self.console, f"{prefix}-console"); t2 = time.monotonic()
-        self.room.layout(self.console, f"{prefix}-console"); t3 = time.monotonic()
-        print("axe", round(t1-t0,2), "shot", round(t2-t1,2), "layout", round(t3-t2,2))
+        self.room.check(self.console, f"{prefix}-console")
         self.room.check(maya, f"{prefix}-delegate")
         self.room.check(bram, f"{prefix}-delegate-phone")
-        self.room.check(self.present, f"{prefix}-present")
-        self.mark("visited")
+        self.check_present(f"{prefix}-present")
         if phone_console:
             self.room.check_phone(self.console, f"{prefix}-console")
         self.mark(stage)
+
+    def check_present(self, name):
+        """The projector view is a tab of the facilitator's browser: back to the console after."""
+        self.room.check(self.present, name)
+        self.console.bring_to_front()
 
     def goto(self, stage):
         self.step += 1
@@ -203,13 +222,11 @@ class Workshop:
             expect(page.get_by_role("timer")).to_have_text(re.compile(r"0[12]:\d\d"))
         # Maya proposes a stage with details; four people vote; the facilitator reveals.
         maya = self.people["Maya"]
-        form = maya.locator("form.propose")
-        form.locator("textarea").fill("Event lead: scanned badge at a trade fair")
-        form.locator("summary").click()
-        form.get_by_label(self.S["labels"]["volume"]).fill("120")
-        form.get_by_role("button", name=self.ui["propose"]).click()
-        item = self.items("funnel")[-1]
-        assert item["text"].startswith("Event lead") and item["details"]["volume"] == 120
+        item = self.propose(
+            "Maya", "funnel", "Event lead: scanned badge at a trade fair",
+            lambda form: form.get_by_label(self.S["labels"]["volume"]).fill("120"),
+        )
+        assert item["details"] == {"volume": 120}
         self.expect_everywhere(lambda page: expect(self.card(page, item)).to_be_visible())
         for name, choice in (("Maya", "agree"), ("Sofia", "disagree"), ("Noor", "agree"),
                              ("Bram", "disagree")):
@@ -217,12 +234,12 @@ class Workshop:
         card = self.card(self.console, item)
         expect(card.locator(".votes-cast")).to_contain_text("4")
         expect(card.locator(".votes-cast")).to_contain_text("Tom")  # who has not voted yet
-        card.get_by_role("button", name=self.ui["reveal"]).click()
+        self.reveal(item)
         for page in (self.people["Tom"], self.console):
             expect(self.card(page, item).locator(".consensus")).to_have_text(
                 re.compile(self.ui["consensus_no_consent"]))
         expect(self.present.locator(".present-items article")).to_have_count(1)
-        self.room.check(self.present, f"{self.step:02d}-funnel-present-revealed")
+        self.check_present(f"{self.step:02d}-funnel-present-revealed")
         card.get_by_role("button", name=self.ui["decide_reject"]).click()
         expect(self.card(maya, item).locator(".badge").first).to_contain_text(
             self.ui["status_rejected"])
@@ -260,8 +277,7 @@ class Workshop:
             self.vote(name, shared, "agree")
         everyone = self.ui["everyone_voted"]
         expect(self.card(self.console, shared).locator(".votes-cast")).to_contain_text(everyone)
-        card = self.card(self.console, blocked)
-        card.get_by_role("button", name=self.ui["reveal"]).click()
+        card = self.reveal(blocked)
         expect(self.card(self.people["Priya"], blocked).locator(".consensus")).to_have_text(
             re.compile(self.ui["consensus_blocked"]))
         card.get_by_role("button", name=self.ui["decide_agree"]).click()
@@ -273,8 +289,7 @@ class Workshop:
             expect(self.card(page, blocked).locator(".reason")).to_contain_text("margin goal")
             expect(self.card(page, blocked).locator(".badge").first).to_contain_text(
                 self.ui["status_agreed"])
-        card = self.card(self.console, shared)
-        card.get_by_role("button", name=self.ui["reveal"]).click()
+        card = self.reveal(shared)
         expect(card.locator(".consensus")).to_have_text(re.compile(self.ui["consensus_consent"]))
         card.get_by_role("button", name=self.ui["decide_agree"]).click()
         expect(self.card(self.people["Jens"], shared).locator(".badge").first).to_contain_text(
@@ -324,8 +339,7 @@ class Workshop:
         expect(self.card(self.console, mql).locator(".votes-cast")).to_contain_text("2")
         for name, choice in (("Sofia", "disagree"), ("Bram", "disagree"), ("Tom", "abstain")):
             self.vote(name, mql, choice)
-        console_card = self.card(self.console, mql)
-        console_card.get_by_role("button", name=self.ui["reveal"]).click()
+        console_card = self.reveal(mql)
         expect(self.card(noor, mql).locator(".consensus")).to_have_text(
             re.compile(self.ui["consensus_no_consent"]))
         console_card.get_by_role("button", name=self.ui["decide_reject"]).click()
@@ -345,17 +359,14 @@ class Workshop:
         label = lotte.locator(".captured dt", has_text=self.S["labels"]["accept_hours"])
         expect(label.locator("xpath=following-sibling::dd")).to_have_text("12")
         tom = self.people["Tom"]
-        form = tom.locator("form.propose")
-        form.locator("textarea").fill("Sales calls every demo request back within one hour")
-        form.locator("summary").click()
-        form.get_by_label(self.S["labels"]["owner"]).select_option("sales")
-        form.get_by_role("button", name=self.ui["propose"]).click()
-        item = self.items("process")[-1]
+        item = self.propose(
+            "Tom", "process", "Sales calls every demo request back within one hour",
+            lambda form: form.get_by_label(self.S["labels"]["owner"]).select_option("sales"),
+        )
         assert item["details"] == {"owner": "sales"}
         for name in ("Tom", "Maya", "Priya", "Jens"):
             self.vote(name, item, "agree")
-        card = self.card(self.console, item)
-        card.get_by_role("button", name=self.ui["reveal"]).click()
+        card = self.reveal(item)
         card.get_by_role("button", name=self.ui["decide_agree"]).click()
         expect(self.card(tom, item).locator(".badge").first).to_contain_text(
             self.ui["status_agreed"])
@@ -366,8 +377,7 @@ class Workshop:
         kpi = self.items("kpis")[0]
         for name, choice in (("Maya", "agree"), ("Sofia", "agree"), ("Lotte", "disagree")):
             self.vote(name, kpi, choice)
-        card = self.card(self.console, kpi)
-        card.get_by_role("button", name=self.ui["reveal"]).click()
+        card = self.reveal(kpi)
         expect(self.card(self.people["Lotte"], kpi).locator(".tally-text")).to_be_visible()
         self.visit("kpis")
         card.get_by_role("button", name=self.ui["decide_agree"]).click()
