@@ -79,17 +79,44 @@ def funnel_svg(stages, title="Funnel", volume_label="per month"):
     return _svg(width, height, body, title)
 
 
-def journey_svg(phases, moments, title="Journey"):
+def _wrap(text, width, max_lines):
+    """Words into at most max_lines lines of about width characters; the last one clipped."""
+    words, lines, line = " ".join(str(text).split()).split(" "), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = _clip(lines[-1] + " …", width)
+    return lines
+
+
+def _lines(x, y, lines, size, step, **style):
+    return [_text(x, y + n * step, line, size, **style) for n, line in enumerate(lines)]
+
+
+JOURNEY_ROLES = (("prospect", GREY), ("marketing", TEAL), ("sales", "#7c4dbd"))
+
+
+def journey_svg(phases, moments, title="Journey", labels=None):
     """phases: [{"name", "prospect", "marketing", "sales"}]; moments: [{"name", "kind", "phase",
-    "dots", "status"}]. One column per phase; its gaps and moments of truth beneath it."""
+    "dots", "status"}]. One column per phase: what each side does, then its gaps (!) and
+    moments of truth (★) with their dots. labels: legend texts per role and kind."""
+    labels = labels or {}
     columns = max(1, len(phases))
-    col_w, gap = 200, 12
+    col_w, gap, box_h = 200, 12, 86
     width = columns * (col_w + gap) + gap
     by_phase = {p["name"]: [] for p in phases}
     for moment in moments:
         by_phase.setdefault(moment.get("phase") or "", []).append(moment)
-    rows = max([len(v) for k, v in by_phase.items() if k in {p["name"] for p in phases}] or [0])
-    height = 170 + rows * 62 + 20
+    rows = max([len(by_phase[p["name"]]) for p in phases] or [0])
+    top_of_moments = 76 + 3 * 46 + 10
+    height = top_of_moments + rows * (box_h + 8) + 40
     body = [f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f8fafc"/>']
     for i, phase in enumerate(phases):
         x = gap + i * (col_w + gap)
@@ -98,34 +125,38 @@ def journey_svg(phases, moments, title="Journey"):
             f' fill="{NAVY}"/>'
         )
         body.append(
-            _text(x + col_w / 2, 48, _clip(phase["name"], 24), 13, "bold", "#ffffff", "middle")
+            _text(x + col_w / 2, 48, _clip(phase["name"], 26), 13, "bold", "#ffffff", "middle")
         )
-        for j, who in enumerate(("prospect", "marketing", "sales")):
-            colour = {"prospect": GREY, "marketing": TEAL, "sales": "#7c4dbd"}[who]
-            body.append(f'<rect x="{x}" y="{76 + j * 30}" width="4" height="22" fill="{colour}"/>')
-            body.append(_text(x + 10, 92 + j * 30, _clip(phase.get(who, ""), 30), 11))
+        for j, (who, colour) in enumerate(JOURNEY_ROLES):
+            y = 76 + j * 46
+            body.append(f'<rect x="{x}" y="{y}" width="4" height="40" fill="{colour}"/>')
+            body += _lines(x + 10, y + 11, _wrap(phase.get(who, ""), 33, 3), 10, 13)
         for k, moment in enumerate(by_phase.get(phase["name"], [])):
-            y = 176 + k * 62
+            y = top_of_moments + k * (box_h + 8)
             is_moment = moment.get("kind") == "moment"
-            fill = "#fff7e0" if is_moment else "#fdecea"
-            stroke = GOLD if is_moment else RED
-            width_of_border = 3 if moment.get("status") == "agreed" else 1.5
+            fill, stroke = ("#fff7e0", GOLD) if is_moment else ("#fdecea", RED)
+            border = 3 if moment.get("status") == "agreed" else 1.5
             body.append(
-                f'<rect x="{x}" y="{y}" width="{col_w}" height="52" rx="6" fill="{fill}"'
-                f' stroke="{stroke}" stroke-width="{width_of_border}"/>'
+                f'<rect x="{x}" y="{y}" width="{col_w}" height="{box_h}" rx="6" fill="{fill}"'
+                f' stroke="{stroke}" stroke-width="{border}"/>'
             )
             marker = "★" if is_moment else "!"
-            body.append(_text(x + 8, y + 20, f"{marker} {_clip(moment['name'], 26)}", 11, "bold"))
+            lines = _wrap(f"{marker} {moment['name']}", 29, 4)
+            body += _lines(x + 8, y + 16, lines, 11, 14, weight="bold")
             if moment.get("dots"):
-                body.append(
-                    _text(
-                        x + 8,
-                        y + 40,
-                        "●" * min(12, moment["dots"]) + f" {moment['dots']}",
-                        11,
-                        fill=NAVY,
-                    )
-                )
+                dots = "●" * min(12, moment["dots"]) + f" {moment['dots']}"
+                body.append(_text(x + 8, y + box_h - 8, dots, 11, fill=NAVY))
+    legend_y = height - 14
+    legend_x = gap
+    for who, colour in JOURNEY_ROLES:
+        body.append(
+            f'<rect x="{legend_x}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
+        )
+        body.append(_text(legend_x + 14, legend_y, labels.get(who, who), 11))
+        legend_x += 40 + 7 * len(labels.get(who, who))
+    for marker, kind in (("★", "moment"), ("!", "gap")):
+        body.append(_text(legend_x, legend_y, f"{marker} {labels.get(kind, kind)}", 11))
+        legend_x += 40 + 7 * len(labels.get(kind, kind))
     return _svg(width, height, body, title)
 
 

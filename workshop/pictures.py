@@ -44,7 +44,14 @@ def journey_for(db, workshop, only_agreed=False):
         for i in items
         if i["details"].get("kind") != "phase" and _shown(i, only_agreed)
     ]
-    return diagrams.journey_svg(phases, moments, title=_("Journey map"))
+    labels = {
+        "prospect": _("Prospect"),
+        "marketing": _("Marketing"),
+        "sales": _("Sales"),
+        "moment": _("Moment of truth"),
+        "gap": _("Gap"),
+    }
+    return diagrams.journey_svg(phases, moments, title=_("Journey map"), labels=labels)
 
 
 def vote_bars_for(db, workshop, item_id):
