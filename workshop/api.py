@@ -1,5 +1,7 @@
 """The HTTP JSON API. Every error is {"error": "<human message>"} in the caller's language."""
 
+import functools
+
 from flask import Blueprint, jsonify, request, url_for
 from flask_babel import get_locale
 
@@ -84,28 +86,35 @@ def unauthorised():
     return error(exc, 401)
 
 
+def member_required(view):
+    """Runs view(workshop, member) for a member of the workshop in the URL: 404 for an unknown
+    code, 401 without a valid token, 403 for a token of another workshop."""
+
+    @functools.wraps(view)
+    def wrapped(code):
+        try:
+            workshop, member = signed_in(code)
+        except CommandError as exc:
+            return error(exc)
+        if member is None:
+            return unauthorised()
+        return view(workshop, member)
+
+    return wrapped
+
+
 @bp.get("/api/workshops/<code>/state")
-def workshop_state(code):
+@member_required
+def workshop_state(workshop, member):
     """The caller's own `state` snapshot, as the socket sends it."""
-    try:
-        workshop, member = signed_in(code)
-    except CommandError as exc:
-        return error(exc)
-    if member is None:
-        return unauthorised()
     state, private = shared_state(get_db(), workshop["id"])
     return jsonify(for_recipient(state, private, member))
 
 
 @bp.post("/api/workshops/<code>/commands")
-def workshop_command(code):
+@member_required
+def workshop_command(workshop, member):
     """The socket's `command` over HTTP, for scripts: same checks, same ack."""
-    try:
-        _, member = signed_in(code)
-    except CommandError as exc:
-        return error(exc)
-    if member is None:
-        return unauthorised()
     ack, _ = service.run_command(get_db(), member["id"], json_body())
     if ack["ok"]:
         return jsonify(ack)

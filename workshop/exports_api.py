@@ -7,24 +7,11 @@ from flask import Blueprint, Response
 from flask.cli import with_appcontext
 
 from . import export, store
-from .api import error, signed_in, unauthorised
-from .commands import CommandError
+from .api import member_required
 from .db import get_db
 from .domain.codes import normalise_code
 
 bp = Blueprint("exports", __name__)
-
-
-def _document(code):
-    """(data, draft, None) for a member of the workshop, or (None, None, error response)."""
-    try:
-        workshop, member = signed_in(code)
-    except CommandError as exc:
-        return None, None, error(exc)
-    if member is None:
-        return None, None, unauthorised()
-    data = export.document_for(get_db(), workshop)
-    return data, export.is_draft(data), None
 
 
 def _download(body, mimetype, filename):
@@ -35,21 +22,21 @@ def _download(body, mimetype, filename):
 
 
 @bp.get("/api/workshops/<code>/export.pdf")
-def export_pdf(code):
+@member_required
+def export_pdf(workshop, member):
     """The SLA as PDF for the facilitator and the delegates; a draft until all have signed."""
-    data, draft, failure = _document(code)
-    if failure:
-        return failure
+    data = export.document_for(get_db(), workshop)
+    draft = export.is_draft(data)
     filename = export.export_filename(data, draft, "pdf")
     return _download(export.cached_pdf(data, draft), "application/pdf", filename)
 
 
 @bp.get("/api/workshops/<code>/export.md")
-def export_md(code):
+@member_required
+def export_md(workshop, member):
     """The SLA as Markdown, with the same content and hash as the PDF."""
-    data, draft, failure = _document(code)
-    if failure:
-        return failure
+    data = export.document_for(get_db(), workshop)
+    draft = export.is_draft(data)
     filename = export.export_filename(data, draft, "md")
     body = export.markdown_export(data, draft)
     return _download(body, "text/markdown", filename)  # Flask adds charset=utf-8

@@ -65,12 +65,17 @@ def error_body(exc, language):
     return {"ok": False, "code": exc.code, "error": translate(exc.message, exc.params, language)}
 
 
-def create_workshop(db, payload):
-    """A facilitator opens a workshop: returns (workshop row, facilitator token)."""
+def checked(payload, specs):
+    """The validated arguments of a request body, or an `invalid` CommandError."""
     try:
-        data = check_payload(payload if isinstance(payload, dict) else {}, CREATE_SPECS)
+        return check_payload(payload if isinstance(payload, dict) else {}, specs)
     except Invalid as exc:
         raise CommandError("invalid", exc.message, **exc.params) from None
+
+
+def create_workshop(db, payload):
+    """A facilitator opens a workshop: returns (workshop row, facilitator token)."""
+    data = checked(payload, CREATE_SPECS)
     token = codes.new_token()
     with db.atomic():
         code = _unused_code(db)
@@ -124,10 +129,7 @@ def join_workshop(db, code, payload):
     workshop = store.workshop_by_code(db, code)
     if workshop is None:
         raise CommandError("not_found", N_("There is no workshop with this code."))
-    try:
-        data = check_payload(payload if isinstance(payload, dict) else {}, JOIN_SPECS)
-    except Invalid as exc:
-        raise CommandError("invalid", exc.message, **exc.params) from None
+    data = checked(payload, JOIN_SPECS)
     token = codes.new_token()
     with db.atomic():
         version = store.bump_version(db, workshop["id"])
