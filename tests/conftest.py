@@ -3,6 +3,7 @@
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -196,8 +197,6 @@ class DatabaseDump:
     commits, so an unchanged number proves an unchanged database and the dump is reused."""
 
     def __init__(self, path):
-        import sqlite3
-
         self.conn = sqlite3.connect(path)
         self.version, self.rows = None, None
 
@@ -226,3 +225,31 @@ def module_dump(module_app):
     dump = DatabaseDump(module_app.config["DATABASE"])
     yield dump
     dump.close()
+
+
+def socket_client(on_disconnect=None, **options):
+    """A python-socketio client for the real server. When the server drops the connection
+    (killed, or a message too large), engine.io leaves that websocket open: this closes it,
+    then calls on_disconnect()."""
+    import socketio as socketio_client
+
+    sio = socketio_client.Client(**options)
+
+    def closed(reason=None):
+        if reason != sio.reason.CLIENT_DISCONNECT and getattr(sio.eio, "ws", None) is not None:
+            sio.eio.ws.shutdown()
+        if on_disconnect:
+            on_disconnect()
+
+    sio.on("disconnect", closed)
+    return sio
+
+
+def disconnect(sio):
+    """Disconnects a socket_client without the 3 s websocket-client waits for a close frame
+    that this server never sends (it has stopped reading once engine.io said goodbye)."""
+    ws = getattr(sio.eio, "ws", None)
+    if ws is not None:
+        close = ws.close
+        ws.close = lambda *_args, **_kwargs: close(timeout=0.1)
+    sio.disconnect()

@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 import socketio
-from conftest import DatabaseDump, fresh_state, send
+from conftest import DatabaseDump, disconnect, fresh_state, send, socket_client
 
 from workshop.db import get_db
 
@@ -54,9 +54,9 @@ class Delegate:
         self.proposed, self.votes = [], {}  # acknowledged: texts; item id -> last choice
         self.pending = None  # the one command sent when the server went away
         self.refused, self.errors = [], []
-        self.connects = 0
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2,
-                                   reconnection_delay_max=1)
+        self.connects, self.lost, self.waiting = 0, threading.Event(), threading.Event()
+        self.sio = socket_client(on_disconnect=self.on_lost, reconnection=True,
+                                 reconnection_delay=0.1, reconnection_delay_max=0.3)
         self.sio.on("state", self.on_state)
         self.sio.on("connect", self.on_connect)
         self.sio.connect(url, auth={"token": joined["token"]}, transports=["websocket"],
@@ -72,6 +72,24 @@ class Delegate:
         with self.changed:
             self.connects += 1
             self.changed.notify_all()
+
+    def on_lost(self):
+        self.lost.set()
+        self.waiting.set()
+
+    def ask(self, payload):
+        """The ack, or None when the connection is lost before it comes."""
+        answered, acks = threading.Event(), []
+        self.waiting = answered
+
+        def on_ack(ack):
+            acks.append(ack)
+            answered.set()
+
+        self.sio.emit("command", payload, callback=on_ack)
+        if not self.lost.is_set():
+            answered.wait(10)
+        return acks[0] if acks else None
 
     def wait_for(self, predicate, timeout=30):
         deadline = time.time() + timeout
@@ -94,8 +112,10 @@ class Delegate:
                     payload = {"type": "propose", "section": SECTIONS[n % len(SECTIONS)],
                                "text": text}
                 try:
-                    ack = self.sio.call("command", payload, timeout=3)
+                    ack = self.ask(payload)
                 except socketio.exceptions.SocketIOError:
+                    ack = None
+                if ack is None:
                     self.pending = payload
                     return
                 if not ack["ok"]:
@@ -109,16 +129,26 @@ class Delegate:
             self.errors.append(exc)
 
     def close(self):
-        self.sio.disconnect()
+        disconnect(self.sio)
 
 
-def close_all(delegates):
-    """In parallel: each client waits up to 3 s for the server's close frame."""
-    threads = [threading.Thread(target=d.close) for d in delegates]
+def in_parallel(function, arguments):
+    """Connecting takes a few hundred ms per client: side by side, that is paid once."""
+    results = [None] * len(arguments)
+
+    def call(n):
+        results[n] = function(arguments[n])
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(len(arguments))]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(10)
+        thread.join(30)
+    return results
+
+
+def close_all(delegates):
+    in_parallel(Delegate.close, delegates)
 
 
 class Acked:
@@ -145,11 +175,9 @@ def open_workshop(url):
         ack = requests.post(f"{url}/api/workshops/{code}/commands", headers=auth, timeout=10,
                             json={"type": "propose", "section": "mql", "text": f"Signal {n}"})
         assert ack.json()["ok"]
-    delegates = []
-    for i in range(8):
-        joined = requests.post(f"{url}/api/workshops/{code}/participants", timeout=10, json={
-            "name": f"D{i}", "department": ("marketing", "sales")[i % 2]}).json()
-        delegates.append(Delegate(url, joined, f"D{i}"))
+    joins = [requests.post(f"{url}/api/workshops/{code}/participants", timeout=10, json={
+        "name": f"D{i}", "department": ("marketing", "sales")[i % 2]}).json() for i in range(8)]
+    delegates = in_parallel(lambda n: Delegate(url, joins[n], f"D{n}"), list(range(8)))
     state = delegates[0].wait_for(lambda person: len(person.state["items"]) == 4)
     items = [i["id"] for i in state["items"]]
     return code, auth, items, delegates

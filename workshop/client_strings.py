@@ -271,6 +271,7 @@ def ui():
         ),
         "funnel_diagram": _("Funnel diagram"),
         "journey_map": _("Journey map"),
+        "full_size": _("Open the picture full size"),
         "nothing_yet": _("No proposals yet."),
         "open_items": _("Still open"),
         "agreed_items": _("Agreed"),

@@ -1,7 +1,7 @@
 // The page script: connect, receive each `state` snapshot, render the view for this person.
-import { html, render, useState, useEffect, S, t, root, page, connect, onState, onError, send, itemsOf } from "./lib.js";
-import { Agenda, StageHeader, People, Timer, TimerControls, ItemCard } from "./components.js";
-import { PANELS, JoinInfo } from "./stages.js";
+import { html, render, useState, useEffect, S, t, label, root, page, connect, onState, onError, send, itemsOf } from "./lib.js";
+import { Agenda, StageHeader, People, Timer, TimerControls, ItemCard, StatusBadge, FieldsForm } from "./components.js";
+import { PANELS, JoinInfo, ReverseFunnel, ReviewSummary } from "./stages.js";
 
 const statusEl = document.getElementById("connection");
 
@@ -33,22 +33,56 @@ function LanguageSwitch({ state }) {
     </select></label>`;
 }
 
+// The projector: large type, the stage, the timer, the picture of the stage, revealed
+// results in full and every other item of the stage as one line with its status.
+function PresentItems({ state, viewer }) {
+  const review = state.stage === "review";
+  const sections = review ? Object.keys(S.sections) : S.sections_by_stage[state.stage] || [];
+  const items = sections.flatMap((s) => itemsOf(state, s));
+  const revealed = items.filter((i) => i.status === "revealed" && i.tally);
+  const listed = (section) => itemsOf(state, section).filter((i) => (review ? i.status === "open"
+    : i.status !== "revealed" && !(i.section === "journey" && i.details.kind === "phase")));
+  return html`
+    ${revealed.length > 0 && html`<div class="items present-items">${revealed.map((item) => html`<${ItemCard} key=${item.id}
+      state=${viewer} item=${item} />`)}</div>`}
+    ${sections.filter((s) => listed(s).length > 0).map((section) => html`<section key=${section} class="present-section"
+        aria-labelledby=${`present-${section}`}>
+      <h2 id=${`present-${section}`}>${S.sections[section]}</h2>
+      <ul class="present-list">${listed(section).map((item) => html`<li key=${item.id} class=${`status-${item.status}`}>
+        <${StatusBadge} status=${item.status} />
+        <span class="present-item-text">${item.text}</span>
+        ${item.status === "open" && html`<span class="present-votes">${t("votes_cast", { n: item.votes_cast, total: state.participants.length })}</span>`}
+        ${item.dots > 0 && html`<span class="badge dots-badge">● ${t("dots", { n: item.dots })}</span>`}
+      </li>`)}</ul>
+    </section>`)}`;
+}
+
 function Present({ state }) {
-  const revealed = state.items.filter((i) => i.tally && (i.status === "revealed"));
-  const Panel = PANELS[state.stage];
+  const viewer = { ...state, you: { ...state.you, role: "viewer" } };
+  const ready = state.participants.filter((p) => p.ready).length;
+  const signed = new Set(state.signoff.signatures.map((s) => s.participant_id));
   return html`<div class="present">
     <header class="present-head">
-      <${Agenda} state=${{ ...state, you: { ...state.you, role: "viewer" } }} />
+      <${Agenda} state=${viewer} />
       <${Timer} state=${state} large=${true} />
     </header>
     <h1>${S.stages[state.stage].title}</h1>
     <p class="lead">${S.stages[state.stage].text}</p>
-    ${state.stage === "lobby" && html`<${JoinInfo} state=${state} large=${true} />`}
+    ${state.stage === "lobby" && html`<${JoinInfo} state=${state} large=${true} />
+      <p class="big-count">${t("group_ready", { n: ready, total: state.participants.length })}</p>`}
     ${state.stage === "funnel" && html`<figure class="diagram"><img src=${`/w/${page.code}/funnel.svg?v=${state.version}`} alt=${t("funnel_diagram")} /></figure>`}
     ${state.stage === "journey" && html`<figure class="diagram"><img src=${`/w/${page.code}/journey.svg?v=${state.version}`} alt=${t("journey_map")} /></figure>`}
-    ${state.stage === "targets" && html`<${Panel} state=${{ ...state, you: { ...state.you, role: "viewer" } }} />`}
-    <div class="items present-items">${revealed.map((item) => html`<${ItemCard} key=${item.id}
-      state=${{ ...state, you: { ...state.you, role: "viewer" } }} item=${item} />`)}</div>
+    ${state.stage === "targets" && html`<div class="targets-grid"><${FieldsForm} state=${viewer} section="targets" /><${ReverseFunnel} state=${viewer} /></div>`}
+    ${state.stage === "review" && html`<section class="card present-review"><${ReviewSummary} state=${state} /></section>`}
+    ${state.stage === "signoff" && html`<section class="card">
+      <p class="signoff-status"><strong>${t(`signoff_${state.signoff.status}`)}</strong></p>
+      <ul class="present-list">${state.participants.map((p) => html`<li key=${p.id} class=${signed.has(p.id) ? "status-agreed" : "status-open"}>
+        <span aria-hidden="true">${signed.has(p.id) ? "✔" : "○"}</span>
+        <span class="present-item-text">${p.name}</span>
+        <span class=${`dept dept-${p.department}`}>${label(p.department)}</span>
+        <span>${signed.has(p.id) ? t("signed") : t("not_signed")}</span></li>`)}</ul>
+    </section>`}
+    <${PresentItems} state=${state} viewer=${viewer} />
   </div>`;
 }
 

@@ -38,9 +38,9 @@ export function StageHeader({ state, children }) {
     <p class="lead">${info.text}</p>
     ${facilitator && html`<div class="stage-nav">
       <button class="button secondary" disabled=${index === 0}
-        onClick=${() => send("goto_stage", { stage: S.stage_order[index - 1] })}>← ${t("previous")}</button>
+        onClick=${() => send("goto_stage", { stage: S.stage_order[index - 1] })}><span aria-hidden="true">←</span> ${t("previous")}</button>
       <button class="button primary" disabled=${index === S.stage_order.length - 1}
-        onClick=${() => send("goto_stage", { stage: S.stage_order[index + 1] })}>${t("next")} →</button>
+        onClick=${() => send("goto_stage", { stage: S.stage_order[index + 1] })}>${t("next")} <span aria-hidden="true">→</span></button>
     </div>`}
     ${children}
   </header>`;
@@ -187,10 +187,15 @@ function DecisionControls({ item }) {
       <input value=${reason} maxlength="1000" required ref=${input}
         onInput=${(e) => setReason(e.target.value)} /></label>`}
     <div class="row">
-      <button class="button primary small" type="submit">✔ ${t("decide_agree")}</button>
-      <button class="button danger small" type="button" onClick=${() => decide("rejected")}>✘ ${t("decide_reject")}</button>
+      <button class="button primary small" type="submit"><span aria-hidden="true">✔</span> ${t("decide_agree")}</button>
+      <button class="button danger small" type="button" onClick=${() => decide("rejected")}><span aria-hidden="true">✘</span> ${t("decide_reject")}</button>
     </div>
   </form>`;
+}
+
+// Status in words and an icon, never by colour alone.
+export function StatusBadge({ status }) {
+  return html`<span class=${`badge status-${status}`}><span aria-hidden="true">${STATUS_ICON[status]}</span> ${t(`status_${status}`)}</span>`;
 }
 
 export function ItemCard({ state, item, extra, compact }) {
@@ -199,7 +204,7 @@ export function ItemCard({ state, item, extra, compact }) {
   const revealed = item.tally !== null;
   return html`<article class=${`item status-${item.status}`} aria-label=${item.text}>
     <header class="item-head">
-      <span class=${`badge status-${item.status}`}><span aria-hidden="true">${STATUS_ICON[item.status]}</span> ${t(`status_${item.status}`)}</span>
+      <${StatusBadge} status=${item.status} />
       ${item.from_draft && html`<span class="badge muted">${t("from_draft")}</span>`}
       ${item.dots > 0 && html`<span class="badge dots-badge">● ${t("dots", { n: item.dots })}</span>`}
     </header>
@@ -213,8 +218,8 @@ export function ItemCard({ state, item, extra, compact }) {
     ${facilitator && !compact && html`<div class="facilitator-controls">
       ${item.status === "open" && html`<button class="button small secondary" onClick=${() => send("reveal", { item_id: item.id })}>${t("reveal")}</button>`}
       ${(item.status === "open" || item.status === "revealed") && html`<${DecisionControls} item=${item} />`}
-      ${(item.status === "agreed" || item.status === "rejected") && html`<button class="button small secondary" onClick=${() => send("reopen_item", { item_id: item.id })}>↺ ${t("reopen_item")}</button>`}
-      ${!editing && html`<button class="button small secondary" onClick=${() => setEditing(true)}>✎ ${t("edit")}</button>`}
+      ${(item.status === "agreed" || item.status === "rejected") && html`<button class="button small secondary" onClick=${() => send("reopen_item", { item_id: item.id })}><span aria-hidden="true">↺</span> ${t("reopen_item")}</button>`}
+      ${!editing && html`<button class="button small secondary" onClick=${() => setEditing(true)}><span aria-hidden="true">✎</span> ${t("edit")}</button>`}
       <button class="button small secondary" aria-label=${t("move_up")} title=${t("move_up")} onClick=${() => send("move_item", { item_id: item.id, direction: "up" })}>↑</button>
       <button class="button small secondary" aria-label=${t("move_down")} title=${t("move_down")} onClick=${() => send("move_item", { item_id: item.id, direction: "down" })}>↓</button>
     </div>`}
@@ -269,7 +274,7 @@ export function ProposeForm({ state, section, defaults = {}, phases }) {
   const [text, setText] = useState("");
   const [details, setDetails] = useState(defaults);
   const [open, setOpen] = useState(false);
-  if (isLocked(state, section)) return null;
+  if (isLocked(state, section) || state.you.role === "viewer") return null;
   const submit = async (e) => {
     e.preventDefault();
     const ack = await send("propose", { section, text, details: cleanDetails(details) });
@@ -285,7 +290,7 @@ export function ProposeForm({ state, section, defaults = {}, phases }) {
       <div class="detail-grid"><${DetailInputs} section=${section} values=${details} phases=${phases} prefix=${`propose-${section}`}
         setValue=${(k, v) => setDetails({ ...details, [k]: v })} /></div>
     </details>`}
-    <button class="button primary small" type="submit">+ ${t("propose")}</button>
+    <button class="button primary small" type="submit"><span aria-hidden="true">+</span> ${t("propose")}</button>
   </form>`;
 }
 
@@ -299,7 +304,7 @@ export function SectionLock({ state, section }) {
   const revealed = items.some((i) => i.status === "revealed" && i.consensus === "consent");
   return html`<div class="row section-actions">
     ${!locked && open && html`<button class="button tiny secondary" onClick=${() => send("reveal_section", { section })}>${t("reveal_all")}</button>`}
-    ${!locked && revealed && html`<button class="button tiny primary" onClick=${() => send("agree_consented", { section })}>✔ ${t("agree_consented")}</button>`}
+    ${!locked && revealed && html`<button class="button tiny primary" onClick=${() => send("agree_consented", { section })}><span aria-hidden="true">✔</span> ${t("agree_consented")}</button>`}
     <button class="button tiny secondary" onClick=${() => send(locked ? "unlock_section" : "lock_section", { section })}>
       ${locked ? t("unlock") : t("lock")}</button>
   </div>`;

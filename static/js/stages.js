@@ -10,7 +10,7 @@ function Lobby({ state }) {
     ${state.participants.length === 0 && html`<p class="muted">${t("no_delegates")}</p>`}
     <p class="big-count">${t("group_ready", { n: ready, total: state.participants.length })}</p>
     ${me && html`<button class=${`button ${me.ready ? "secondary" : "primary"}`} aria-pressed=${me.ready}
-        onClick=${() => send("set_ready", { ready: !me.ready })}>${me.ready ? t("not_ready_button") : "✓ " + t("i_am_ready")}</button>
+        onClick=${() => send("set_ready", { ready: !me.ready })}>${me.ready ? t("not_ready_button") : html`<span aria-hidden="true">✓</span> ${t("i_am_ready")}`}</button>
       <p class="muted">${t("waiting_room")}</p>`}
   </div>`;
 }
@@ -34,7 +34,9 @@ export function JoinInfo({ state, large }) {
 
 function Diagram({ state, kind, alt }) {
   const key = state.items.filter((i) => i.section === kind).map((i) => `${i.id}.${i.status}.${i.dots}.${i.text.length}.${JSON.stringify(i.details).length}.${i.position}`).join("_");
-  return html`<figure class="diagram"><img src=${`/w/${page.code}/${kind}.svg?k=${encodeURIComponent(key).slice(0, 400)}`} alt=${alt} />
+  const src = `/w/${page.code}/${kind}.svg?k=${encodeURIComponent(key).slice(0, 400)}`;
+  return html`<figure class="diagram"><img src=${src} alt=${alt} />
+    <figcaption><a href=${src} target="_blank" rel="noopener">${t("full_size")}</a></figcaption>
   </figure>`;
 }
 
@@ -68,13 +70,11 @@ function Journey({ state }) {
       proposeDefaults=${{ kind: "gap" }} extra=${(item) => html`<${Dots} state=${state} item=${item} />`} />`;
 }
 
-function Targets({ state }) {
+export function ReverseFunnel({ state }) {
   const tg = state.targets;
   const currency = (state.fields.targets || {}).currency || "EUR";
   const money = (n) => new Intl.NumberFormat(state.you.language, { style: "currency", currency, maximumFractionDigits: 0 }).format(n);
-  return html`<div class="targets-grid">
-    <${FieldsForm} state=${state} section="targets" />
-    <section class="card reverse-funnel" aria-labelledby="rf-heading" aria-live="polite">
+  return html`<section class="card reverse-funnel" aria-labelledby="rf-heading" aria-live="polite">
       <h3 id="rf-heading">${t("reverse_funnel")}</h3>
       ${tg.reverse_funnel.length === 0 ? html`<p class="muted">${t("reverse_funnel_empty")}</p>` : html`
       <p>${t("monthly_revenue")}: <strong>${money(tg.monthly_revenue)}</strong></p>
@@ -85,7 +85,13 @@ function Targets({ state }) {
       ${tg.capacity_gap > 0
         ? html`<p class="warning" role="alert">⚠ ${t("capacity_warning", { mql: tg.mql_per_month, capacity: tg.capacity_per_month, gap: tg.capacity_gap })}</p>`
         : tg.capacity_gap === 0 && html`<p class="ok">✔ ${t("capacity_ok", { mql: tg.mql_per_month, capacity: tg.capacity_per_month })}</p>`}
-    </section>
+    </section>`;
+}
+
+function Targets({ state }) {
+  return html`<div class="targets-grid">
+    <${FieldsForm} state=${state} section="targets" />
+    <${ReverseFunnel} state=${state} />
   </div>
   <${ItemSection} state=${state} section="targets" />`;
 }
@@ -94,12 +100,9 @@ function Sections({ state, sections }) {
   return sections.map((s) => html`<${ItemSection} key=${s} state=${state} section=${s} />`);
 }
 
-function Review({ state }) {
+export function ReviewSummary({ state }) {
   const sections = Object.keys(S.sections);
-  const open = state.items.filter((i) => i.status === "open" || i.status === "revealed");
-  return html`<div class="review">
-    <p class=${open.length ? "warning" : "ok"} role="status">${open.length ? "⚠ " + t("review_open", { n: open.length }) : "✔ " + t("review_ready")}</p>
-    <table class="data"><thead><tr><th scope="col">${t("section")}</th><th scope="col" class="num">${t("agreed_items")}</th>
+  return html`<table class="data"><thead><tr><th scope="col">${t("section")}</th><th scope="col" class="num">${t("agreed_items")}</th>
       <th scope="col" class="num">${t("open_items")}</th><th scope="col" class="num">${t("rejected_items")}</th></tr></thead>
       <tbody>${sections.map((s) => {
         const items = itemsOf(state, s);
@@ -108,7 +111,14 @@ function Review({ state }) {
           <td class="num">${count((i) => i.status === "agreed")}</td>
           <td class="num">${count((i) => i.status === "open" || i.status === "revealed")}</td>
           <td class="num">${count((i) => i.status === "rejected")}</td></tr>`;
-      })}</tbody></table>
+      })}</tbody></table>`;
+}
+
+function Review({ state }) {
+  const open = state.items.filter((i) => i.status === "open" || i.status === "revealed");
+  return html`<div class="review">
+    <p class=${open.length ? "warning" : "ok"} role="status">${open.length ? "⚠ " + t("review_open", { n: open.length }) : "✔ " + t("review_ready")}</p>
+    <${ReviewSummary} state=${state} />
     ${open.length > 0 && html`<h2>${t("open_items")}</h2>
       <div class="items">${open.map((item) => html`<${ItemCard} key=${item.id} state=${state} item=${item} />`)}</div>`}
     <${ExportButtons} state=${state} />

@@ -40,11 +40,13 @@ OVERFLOW = """() => {
   const wide = [];
   for (const el of document.querySelectorAll("body *")) {
     const box = el.getBoundingClientRect();
-    if (box.width && box.right > width + 1) {
-      wide.push(`${el.tagName.toLowerCase()}.${[...el.classList].join(".")} right=${Math.round(box.right)}`);
+    if ((box.width && box.right > width + 1) || el.scrollWidth > width + 1) {
+      const name = `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`;
+      wide.push(`${name} right=${Math.round(box.right)} scrollWidth=${el.scrollWidth}`);
     }
   }
-  return { scrollWidth: document.documentElement.scrollWidth, innerWidth: width, wide: wide.slice(0, 8) };
+  const scrollWidth = document.documentElement.scrollWidth;
+  return { scrollWidth, innerWidth: width, wide: wide.slice(0, 8) };
 }"""
 
 
@@ -62,6 +64,7 @@ class Room:
             old.unlink()
         self.axe_source = AXE.read_text(encoding="utf-8")
         self.axe_runs = 0
+        self.websockets = 0
 
     # Contexts and pages -------------------------------------------------------------------
 
@@ -80,7 +83,7 @@ class Room:
         context.on("request", lambda request: self._request(who, request))
         context.on("console", lambda message: self._console(who, message))
         context.on("weberror", lambda error: self.problem(f"{who}: uncaught {error.error}"))
-        context.on("page", lambda page: page.on("dialog", lambda d: self._dialog(who, d)))
+        context.on("page", lambda page: self._page(who, page))
         self.contexts.append(context)
         return context
 
@@ -99,6 +102,16 @@ class Room:
             return
         if url != self.origin and not url.startswith(self.origin + "/"):
             self.problem(f"{who}: request outside the server: {request.method} {url}")
+
+    def _page(self, who, page):
+        page.on("dialog", lambda dialog: self._dialog(who, dialog))
+        page.on("websocket", lambda socket: self._websocket(who, socket))
+
+    def _websocket(self, who, socket):
+        origin = "ws" + self.origin.removeprefix("http")
+        if not socket.url.startswith(origin + "/"):
+            self.problem(f"{who}: websocket outside the server: {socket.url}")
+        self.websockets += 1
 
     def _console(self, who, message):
         if message.type == "error":
@@ -145,7 +158,11 @@ class Room:
             )
 
     def shot(self, page, name, max_height=2400):
-        """A screenshot from the top of the page, at most `max_height` pixels tall."""
+        """A screenshot from the top of the page, at most `max_height` pixels tall.
+
+        The page is brought to the front first: Chromium throttles a background tab (the
+        console, once the projector view has opened beside it) and shoots it slowly.
+        """
         slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
         page.bring_to_front()
         page.evaluate("() => window.scrollTo(0, 0)")
