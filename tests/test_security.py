@@ -39,11 +39,14 @@ class Room:
         self.sockets = {who: people.socket(token) for who, token in self.tokens.items()}
         fac = self.sockets["facilitator"]
         for section, text, details in (
-            ("funnel", "Lead", None), ("funnel", "MQL", None), ("mql", "Pricing page", None),
+            ("funnel", "Lead", None),
+            ("funnel", "MQL", None),
+            ("mql", "Pricing page", None),
             ("journey", "Slow reply", {"kind": "gap"}),
         ):
-            assert send(fac, {"type": "propose", "section": section, "text": text,
-                              "details": details})["ok"]
+            assert send(
+                fac, {"type": "propose", "section": section, "text": text, "details": details}
+            )["ok"]
         self.item = {i["text"]: i["id"] for i in fresh_state(fac)["items"]}
         self.document_hash = None
         with self.database() as conn:
@@ -91,8 +94,10 @@ MATRIX = {
     "reopen_item": (FACILITATOR, lambda r: {"item_id": r.item["Pricing page"]}),
     "edit_item": (FACILITATOR, lambda r: {"item_id": r.item["Pricing page"], "text": "Edited"}),
     "move_item": (FACILITATOR, lambda r: {"item_id": r.item["Lead"], "direction": "down"}),
-    "set_field": (FACILITATOR, lambda r: {"section": "process", "field": "accept_hours",
-                                          "value": 12}),
+    "set_field": (
+        FACILITATOR,
+        lambda r: {"section": "process", "field": "accept_hours", "value": 12},
+    ),
     "lock_section": (FACILITATOR, lambda r: {"section": "mql"}),
     "unlock_section": (FACILITATOR, lambda r: {"section": "mql"}),
     "start_timer": (FACILITATOR, lambda r: {"seconds": 60}),
@@ -135,15 +140,17 @@ def test_authorisation_matrix(room, command_type, caller):
             assert ack["ok"] is True, ack
             return
         assert ack["ok"] is False and ack["code"] == "forbidden" and ack["error"], ack
-        over_http = a.client.post(f"/api/workshops/{a.code}/commands", json=payload,
-                                  headers=bearer(a.tokens[caller]))
+        over_http = a.client.post(
+            f"/api/workshops/{a.code}/commands", json=payload, headers=bearer(a.tokens[caller])
+        )
         assert over_http.status_code == 403 and over_http.json["code"] == "forbidden"
     elif caller == "other_workshop":
         b = Room(a.app)
         # B's sign-in gives nothing in A over HTTP...
         for role in ("facilitator", "delegate"):
-            response = a.client.post(f"/api/workshops/{a.code}/commands", json=payload,
-                                     headers=bearer(b.tokens[role]))
+            response = a.client.post(
+                f"/api/workshops/{a.code}/commands", json=payload, headers=bearer(b.tokens[role])
+            )
             assert response.status_code == 403 and response.json["code"] == "forbidden"
         # ...and over the socket B's token connects to B, where A's ids do not exist.
         role = "facilitator" if "facilitator" in who else "delegate"
@@ -153,8 +160,9 @@ def test_authorisation_matrix(room, command_type, caller):
             assert ack["ok"] is False and ack["code"] == "not_found", ack
     else:
         token = None if caller == "no_token" else FORGED
-        response = a.client.post(f"/api/workshops/{a.code}/commands", json=payload,
-                                 headers=bearer(token))
+        response = a.client.post(
+            f"/api/workshops/{a.code}/commands", json=payload, headers=bearer(token)
+        )
         assert response.status_code == 401 and response.json["error"]
         refused = socketio.test_client(a.app, auth={"token": token} if token else None)
         assert not refused.is_connected()
@@ -178,10 +186,15 @@ def test_workshop_routes_refuse_other_workshops_and_strangers(room):
     before = a.rows()
     for method, path in routes:
         url = re.sub(r"<(?:int:)?item_id>", str(a.item["Lead"]), path.replace("<code>", a.code))
-        for token, status in ((b.tokens["delegate"], 403), (b.tokens["facilitator"], 403),
-                              (None, 401), (FORGED, 401)):
-            response = a.client.open(url, method=method, headers=bearer(token),
-                                     json={"type": "set_ready", "ready": True})
+        for token, status in (
+            (b.tokens["delegate"], 403),
+            (b.tokens["facilitator"], 403),
+            (None, 401),
+            (FORGED, 401),
+        ):
+            response = a.client.open(
+                url, method=method, headers=bearer(token), json={"type": "set_ready", "ready": True}
+            )
             assert response.status_code == status, (method, url, token, response.status_code)
             assert response.json["error"] and response.json["code"] == "forbidden"
     assert a.rows() == before
@@ -192,16 +205,27 @@ def test_workshop_routes_refuse_other_workshops_and_strangers(room):
 
 @pytest.mark.parametrize(
     "payload",
-    [None, [], "set_ready", 42, True, {"ready": True}, {"type": "nope"}, {"type": ["set_ready"]},
-     {"type": "set_ready", "ready": True, "extra": 1}, {"type": "set_ready", "ready": "yes"}],
+    [
+        None,
+        [],
+        "set_ready",
+        42,
+        True,
+        {"ready": True},
+        {"type": "nope"},
+        {"type": ["set_ready"]},
+        {"type": "set_ready", "ready": True, "extra": 1},
+        {"type": "set_ready", "ready": "yes"},
+    ],
 )
 def test_malformed_commands_are_refused_cleanly(room, payload):
     a = room
     before = a.rows()
     ack = send(a.sockets["delegate"], payload)
     assert ack["ok"] is False and ack["code"] == "invalid" and ack["error"]
-    response = a.client.post(f"/api/workshops/{a.code}/commands", json=payload,
-                             headers=bearer(a.tokens["delegate"]))
+    response = a.client.post(
+        f"/api/workshops/{a.code}/commands", json=payload, headers=bearer(a.tokens["delegate"])
+    )
     assert response.status_code == 400 and response.json["code"] == "invalid"
     assert a.rows() == before
 
@@ -222,7 +246,8 @@ def test_oversized_http_body_is_refused_with_json(room):
     a = room
     before = a.rows()
     response = a.client.post(
-        f"/api/workshops/{a.code}/commands", headers=bearer(a.tokens["facilitator"]),
+        f"/api/workshops/{a.code}/commands",
+        headers=bearer(a.tokens["facilitator"]),
         json={"type": "propose", "section": "mql", "text": "x" * (70 * 1024)},
     )
     assert response.status_code == 413 and response.json["error"]
@@ -250,15 +275,21 @@ def test_api_joins_and_code_guesses_share_one_limit_per_address(tmp_path):
     body = {"name": "Mara", "department": "marketing"}
     for guess in ("ABCDEFGHJK", "2345678923", "ZZZZZZZZZZ"):
         assert client.post(f"/api/workshops/{guess}/participants", json=body).status_code == 404
-    refused = client.post(f"/api/workshops/{code}/participants", json=body,
-                          headers={"Accept-Language": "nl"})
+    refused = client.post(
+        f"/api/workshops/{code}/participants", json=body, headers={"Accept-Language": "nl"}
+    )
     assert refused.status_code == 429 and refused.json["code"] == "rate_limited"
     assert refused.json["error"] == "Te veel pogingen: wacht een minuut."
-    assert client.post("/api/workshops", json={"title": "T", "facilitator_name": "F",
-                                               "language": "en"}).status_code == 429
+    assert (
+        client.post(
+            "/api/workshops", json={"title": "T", "facilitator_name": "F", "language": "en"}
+        ).status_code
+        == 429
+    )
     elsewhere = app.test_client()
-    other = elsewhere.post(f"/api/workshops/{code}/participants", json=body,
-                           environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    other = elsewhere.post(
+        f"/api/workshops/{code}/participants", json=body, environ_base={"REMOTE_ADDR": "10.0.0.2"}
+    )
     assert other.status_code == 201
 
 
@@ -267,8 +298,10 @@ def test_home_page_code_form_is_limited(tmp_path):
     client = app.test_client()
     csrf = csrf_of(client)
     for _ in range(2):
-        assert client.post("/join", data={"code": "ABCDE-FGHJK", "csrf_token": csrf}
-                           ).status_code == 404
+        assert (
+            client.post("/join", data={"code": "ABCDE-FGHJK", "csrf_token": csrf}).status_code
+            == 404
+        )
     page = client.post("/join", data={"code": "ABCDE-FGHJK", "csrf_token": csrf})
     assert page.status_code == 429 and "Too many attempts: wait a minute." in page.text
 
@@ -280,8 +313,11 @@ def test_join_page_posts_are_limited(tmp_path):
     for name in ("Mara", "Sam", "Kim"):
         browser = app.test_client()
         csrf = csrf_of(browser, f"/w/{code}/join")
-        statuses.append(browser.post(f"/w/{code}/join", data={
-            "name": name, "department": "sales", "csrf_token": csrf}).status_code)
+        statuses.append(
+            browser.post(
+                f"/w/{code}/join", data={"name": name, "department": "sales", "csrf_token": csrf}
+            ).status_code
+        )
     assert statuses == [302, 302, 429]
 
 
@@ -294,18 +330,27 @@ def test_unknown_codes_cost_lookups_on_every_code_route(tmp_path):
     csrf = csrf_of(client)
     for url in ("/w/ABCDEFGHJK/join", "/api/workshops/ABCDEFGHJK/state", "/w/2345678923/qr.svg"):
         assert client.get(url).status_code == 404
-    guess = client.post("/w/ZZZZZZZZZZ/join", data={"name": "X", "department": "sales",
-                                                    "csrf_token": csrf})
+    guess = client.post(
+        "/w/ZZZZZZZZZZ/join", data={"name": "X", "department": "sales", "csrf_token": csrf}
+    )
     assert guess.status_code == 429
     # No answer tells a hit from a miss any more, for this address...
     assert client.get(f"/w/{created['code']}/join").status_code == 429
     api = client.get(f"/api/workshops/{created['code']}/state")
     assert api.status_code == 429 and api.json["code"] == "rate_limited"
     # ...but people signed in to the workshop carry on, and other addresses are not affected.
-    assert client.get(f"/api/workshops/{created['code']}/state",
-                      headers=bearer(member["token"])).status_code == 200
-    assert app.test_client().get(f"/w/{created['code']}/join",
-                                 environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 200
+    assert (
+        client.get(
+            f"/api/workshops/{created['code']}/state", headers=bearer(member["token"])
+        ).status_code
+        == 200
+    )
+    assert (
+        app.test_client()
+        .get(f"/w/{created['code']}/join", environ_base={"REMOTE_ADDR": "10.0.0.2"})
+        .status_code
+        == 200
+    )
 
 
 def test_commands_are_limited_per_socket(tmp_path):
@@ -318,8 +363,11 @@ def test_commands_are_limited_per_socket(tmp_path):
     assert [send(sio, {"type": "set_ready", "ready": True})["ok"] for _ in range(2)] == [True] * 2
     before = fresh_state(people.socket(created["facilitator_token"]))["version"]
     refused = send(sio, {"type": "set_ready", "ready": False})
-    assert refused == {"ok": False, "code": "rate_limited",
-                       "error": "Te veel opdrachten tegelijk: wacht even."}
+    assert refused == {
+        "ok": False,
+        "code": "rate_limited",
+        "error": "Te veel opdrachten tegelijk: wacht even.",
+    }
     second_tab = people.socket(token)
     assert send(second_tab, {"type": "set_ready", "ready": False})["ok"]
     assert fresh_state(second_tab)["version"] > before
@@ -341,8 +389,10 @@ def test_cookies_are_httponly_lax_and_secure_over_https(tmp_path):
     assert "Secure" in set_cookie(page, "session")
     code = Workshops(app, app.test_client()).create()["code"]
     csrf = csrf_of(browser, "https://localhost/")
-    joined = browser.post(f"https://localhost/w/{code}/join", data={
-        "name": "Mara", "department": "sales", "csrf_token": csrf})
+    joined = browser.post(
+        f"https://localhost/w/{code}/join",
+        data={"name": "Mara", "department": "sales", "csrf_token": csrf},
+    )
     identity = set_cookie(joined, f"sla_{code}")
     assert all(flag in identity for flag in ("HttpOnly", "SameSite=Lax", "Secure"))
     # Without TRUST_PROXY a forwarded scheme is not believed.
@@ -351,19 +401,25 @@ def test_cookies_are_httponly_lax_and_secure_over_https(tmp_path):
 
 
 def test_trust_proxy_believes_the_forwarded_scheme_and_address(tmp_path):
-    app = make_app(tmp_path, TRUST_PROXY=True, SERVER_NAME=None, RATE_LIMITS={
-        "join": (0.001, 1), "lookup": (1000.0, 1000), "command": (1000.0, 1000)})
+    app = make_app(
+        tmp_path,
+        TRUST_PROXY=True,
+        SERVER_NAME=None,
+        RATE_LIMITS={"join": (0.001, 1), "lookup": (1000.0, 1000), "command": (1000.0, 1000)},
+    )
     behind = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "sla.example"}
     page = app.test_client().get("/", headers=behind)
     assert "Secure" in set_cookie(page, "session")
     body = {"title": "T", "facilitator_name": "F", "language": "en"}
     for address in ("198.51.100.1", "198.51.100.2"):
-        created = app.test_client().post("/api/workshops", json=body,
-                                         headers={**behind, "X-Forwarded-For": address})
+        created = app.test_client().post(
+            "/api/workshops", json=body, headers={**behind, "X-Forwarded-For": address}
+        )
         assert created.status_code == 201
         assert created.json["join_url"].startswith("https://sla.example/")
-    again = app.test_client().post("/api/workshops", json=body,
-                                   headers={**behind, "X-Forwarded-For": "198.51.100.1"})
+    again = app.test_client().post(
+        "/api/workshops", json=body, headers={**behind, "X-Forwarded-For": "198.51.100.1"}
+    )
     assert again.status_code == 429
 
 
@@ -386,8 +442,11 @@ FORM_ROUTES = {"/workshops", "/join", "/w/<code>/join", "/lang"}
 
 def test_every_form_post_needs_the_csrf_token(room):
     a = room
-    posts = {r.rule for r in a.app.url_map.iter_rules()
-             if "POST" in r.methods and not r.rule.startswith("/api/")}
+    posts = {
+        r.rule
+        for r in a.app.url_map.iter_rules()
+        if "POST" in r.methods and not r.rule.startswith("/api/")
+    }
     assert posts == FORM_ROUTES, "a new form route: add it here and check its CSRF token"
     forms = {
         "/workshops": {"title": "T", "facilitator_name": "F", "language": "en"},
@@ -411,9 +470,11 @@ def test_cross_site_text_post_cannot_run_a_command(room):
     before = a.rows()
     browser = a.app.test_client()
     browser.set_cookie(f"sla_{a.code}", a.tokens["facilitator"], domain="localhost")
-    response = browser.post(f"/api/workshops/{a.code}/commands",
-                            data='{"type": "goto_stage", "stage": "signoff"}',
-                            content_type="text/plain")
+    response = browser.post(
+        f"/api/workshops/{a.code}/commands",
+        data='{"type": "goto_stage", "stage": "signoff"}',
+        content_type="text/plain",
+    )
     assert response.status_code == 400
     assert a.rows() == before
 
@@ -439,9 +500,14 @@ def test_every_page_has_a_strict_content_security_policy(room):
     facilitator.get(f"/w/{a.code}/facilitate?key={a.tokens['facilitator']}")
     delegate = a.app.test_client()
     delegate.set_cookie(f"sla_{a.code}", a.tokens["delegate"], domain="localhost")
-    pages = [(a.app.test_client(), "/"), (a.app.test_client(), f"/w/{a.code}/join"),
-             (facilitator, f"/w/{a.code}"), (facilitator, f"/w/{a.code}/present"),
-             (delegate, f"/w/{a.code}"), (a.app.test_client(), "/no-such-page")]
+    pages = [
+        (a.app.test_client(), "/"),
+        (a.app.test_client(), f"/w/{a.code}/join"),
+        (facilitator, f"/w/{a.code}"),
+        (facilitator, f"/w/{a.code}/present"),
+        (delegate, f"/w/{a.code}"),
+        (a.app.test_client(), "/no-such-page"),
+    ]
     for browser, url in pages:
         response = browser.get(url)
         policy = response.headers["Content-Security-Policy"]
@@ -457,12 +523,15 @@ def test_every_page_has_a_strict_content_security_policy(room):
 
 @pytest.mark.server
 def test_socket_origin_check_is_on(server):
-    created = requests.post(server.url + "/api/workshops", json={
-        "title": "Origin", "facilitator_name": "F", "language": "en"}).json()
+    created = requests.post(
+        server.url + "/api/workshops",
+        json={"title": "Origin", "facilitator_name": "F", "language": "en"},
+    ).json()
     auth = {"token": created["facilitator_token"]}
     # The Origin header a browser on another site would send with the websocket handshake.
-    evil = socket_client(reconnection=False,
-                         websocket_extra_options={"origin": "http://evil.example"})
+    evil = socket_client(
+        reconnection=False, websocket_extra_options={"origin": "http://evil.example"}
+    )
     with pytest.raises(socketio_client.exceptions.ConnectionError):
         evil.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=5)
     same = socket_client(reconnection=False, websocket_extra_options={"origin": server.url})
@@ -475,14 +544,17 @@ def test_socket_origin_check_is_on(server):
 
 @pytest.mark.server
 def test_oversized_socket_message_is_refused_and_the_server_lives_on(server):
-    created = requests.post(server.url + "/api/workshops", json={
-        "title": "Big", "facilitator_name": "F", "language": "en", "start_from": "empty"}).json()
+    created = requests.post(
+        server.url + "/api/workshops",
+        json={"title": "Big", "facilitator_name": "F", "language": "en", "start_from": "empty"},
+    ).json()
     auth = {"token": created["facilitator_token"]}
     big = socket_client(reconnection=False)
     big.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=5)
     try:
-        just_under = big.call("command", {"type": "propose", "section": "mql",
-                                          "text": "x" * (60 * 1024)}, timeout=5)
+        just_under = big.call(
+            "command", {"type": "propose", "section": "mql", "text": "x" * (60 * 1024)}, timeout=5
+        )
         assert just_under["code"] == "invalid"  # answered: too long for an item
         big.emit("command", {"type": "propose", "section": "mql", "text": "y" * (100 * 1024)})
         deadline = time.time() + 5
@@ -493,8 +565,11 @@ def test_oversized_socket_message_is_refused_and_the_server_lives_on(server):
         if big.connected:
             disconnect(big)
     assert requests.get(server.url + "/healthz", timeout=5).status_code == 200
-    state = requests.get(f"{server.url}/api/workshops/{created['code']}/state",
-                         headers=bearer(created["facilitator_token"]), timeout=5).json()
+    state = requests.get(
+        f"{server.url}/api/workshops/{created['code']}/state",
+        headers=bearer(created["facilitator_token"]),
+        timeout=5,
+    ).json()
     assert state["items"] == []
     again = socket_client(reconnection=False)
     again.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=5)
@@ -502,3 +577,53 @@ def test_oversized_socket_message_is_refused_and_the_server_lives_on(server):
         assert again.call("command", {"type": "set_ready", "ready": True}, timeout=5)["ok"]
     finally:
         disconnect(again)
+
+
+@pytest.mark.parametrize(
+    "target, stays",
+    [
+        ("/w/ABC", True),
+        ("/?lang=nl", True),
+        ("//evil.example", False),
+        ("/\t/evil.example", False),
+        ("/\\evil.example", False),
+        ("https://evil.example", False),
+        ("", False),
+    ],
+)
+def test_language_switch_never_redirects_off_site(client, target, stays):
+    import re as _re
+
+    page = client.get("/")
+    csrf = _re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    response = client.post("/lang", data={"language": "nl", "next": target, "csrf_token": csrf})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location == (target if stays else "/")
+
+
+def test_command_event_without_payload_is_answered(workshops):
+    created = workshops.create()
+    sio = workshops.socket(created["facilitator_token"])
+    ack = sio.emit("command", callback=True)
+    assert ack["ok"] is False and ack["code"] == "invalid" and ack["error"]
+
+
+def test_http_commands_are_rate_limited(tmp_path):
+    from conftest import make_app
+
+    app = make_app(
+        tmp_path, RATE_LIMITS={"join": (100.0, 100), "lookup": (100.0, 100), "command": (0.001, 3)}
+    )
+    client = app.test_client()
+    created = client.post(
+        "/api/workshops", json={"title": "T", "facilitator_name": "F", "language": "nl"}
+    ).json
+    headers = {"Authorization": f"Bearer {created['facilitator_token']}"}
+    url = f"/api/workshops/{created['code']}/commands"
+    codes = [
+        client.post(url, json={"type": "stop_timer"}, headers=headers).status_code for _ in range(5)
+    ]
+    assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+    refused = client.post(url, json={"type": "stop_timer"}, headers=headers).json
+    assert refused["code"] == "rate_limited" and "Too many" not in refused["error"]  # in Dutch

@@ -115,7 +115,9 @@ def workshop_state(workshop, member):
 @member_required
 def workshop_command(workshop, member):
     """The socket's `command` over HTTP, for scripts: same checks, same ack."""
-    ack, _ = service.run_command(get_db(), member["id"], json_body())
+    ack, _ = service.run_command(
+        get_db(), member["id"], json_body(), limiter_key=f"member:{member['id']}"
+    )
     if ack["ok"]:
         return jsonify(ack)
     return jsonify(ack), STATUS[ack["code"]]

@@ -8,14 +8,16 @@ import threading
 import time
 import uuid
 
-from flask import request
+from flask import current_app, request
 from flask_socketio import SocketIO, disconnect, join_room
 
 from . import store
+from .commands import CommandError
 from .db import connect, get_db
-from .security import command_bucket_allows, token_from_socket_request
+from .security import token_from_socket_request
 from .service import error_body, run_command
 from .state import for_recipient, shared_state
+from .validation import N_
 
 socketio = SocketIO()
 INSTANCE_ID = uuid.uuid4().hex
@@ -61,23 +63,17 @@ def on_disconnect(*_args):
 
 
 @socketio.on("command")
-def on_command(payload):
+def on_command(payload=None, *_extra):
     """Sent by any person: one change {type, ...}. The sender gets an ack; if the change
     is applied, everyone in the workshop receives the new `state`."""
     db = get_db()
     rows = list(db.query("SELECT member_id FROM connections WHERE sid = ?", [request.sid]))
     if not rows:
+        # A socket whose presence row is gone (e.g. after a restart): reconnecting heals it.
         disconnect()
-        return {"ok": False, "code": "forbidden", "error": "Not connected."}
-    member_id = rows[0]["member_id"]
-    if not command_bucket_allows(request.sid):
-        from .commands import CommandError
-        from .validation import N_
-
-        exc = CommandError("rate_limited", N_("Too many commands at once: wait a moment."))
-        member = store.member_by_id(db, member_id)
-        return error_body(exc, member["language"] or "en")
-    ack, _ = run_command(db, member_id, payload)
+        exc = CommandError("forbidden", N_("You are not connected: reconnecting…"))
+        return error_body(exc, current_app.config.get("BABEL_DEFAULT_LOCALE", "en"))
+    ack, _ = run_command(db, rows[0]["member_id"], payload, limiter_key=request.sid)
     return ack
 
 

@@ -12,6 +12,7 @@ from .commands import CommandError, execute
 from .db import get_db
 from .domain import codes
 from .domain.draft import draft_fields, draft_items
+from .security import command_bucket_allows
 from .validation import N_, Invalid, OneOf, Text, check_payload
 
 MAX_DELEGATES = 8
@@ -153,9 +154,12 @@ def join_workshop(db, code, payload):
     return member_id, token
 
 
-def run_command(db, member_id, payload):
-    """One command from a signed-in person: returns the ack ({ok, version} or the error)."""
+def run_command(db, member_id, payload, limiter_key=None):
+    """One command from a signed-in person: returns the ack ({ok, version} or the error).
+    limiter_key: whose command bucket pays (the socket, or the member over HTTP)."""
     try:
+        if limiter_key is not None and not command_bucket_allows(limiter_key):
+            raise CommandError("rate_limited", N_("Too many commands at once: wait a moment."))
         version, result = execute(db, member_id, payload)
     except CommandError as exc:
         member = store.member_by_id(db, member_id)

@@ -13,11 +13,25 @@ def sla_data(db, workshop_id):
     for item in state["items"]:
         if item["status"] not in ("agreed", "rejected"):
             continue
-        items.append({
-            **{k: item[k] for k in ("id", "section", "text", "details", "status", "position",
-                                    "tally", "consensus", "decision_reason")},
-            "proposed_by": members[item["created_by"]]["name"] if item["created_by"] else None,
-        })
+        items.append(
+            {
+                **{
+                    k: item[k]
+                    for k in (
+                        "id",
+                        "section",
+                        "text",
+                        "details",
+                        "status",
+                        "position",
+                        "tally",
+                        "consensus",
+                        "decision_reason",
+                    )
+                },
+                "proposed_by": members[item["created_by"]]["name"] if item["created_by"] else None,
+            }
+        )
     return {
         "workshop": {
             "code": workshop["code"],

@@ -184,12 +184,23 @@ def qr_code(code):
     return Response(out.getvalue(), mimetype="image/svg+xml")
 
 
+def is_local_path(target):
+    """Only paths on this site: browsers drop tabs and newlines and read backslashes as
+    slashes, so "/<tab>/evil.example" would leave the site."""
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and target.isprintable()
+        and not any(ch in target for ch in "\\ ")
+    )
+
+
 @bp.post("/lang")
 def choose_language():
     """The language switch on pages without a signed-in person."""
     language = request.form.get("language")
-    target = request.form.get("next") or url_for("views.home")
-    if not target.startswith("/") or target.startswith("//"):
+    target = request.form.get("next") or ""
+    if not is_local_path(target):
         target = url_for("views.home")
     response = make_response(redirect(target))
     if language in LANGUAGES:

@@ -6,12 +6,14 @@ a test fails on any problem. `Room.check` runs axe-core (vendored, pinned) and t
 check on a page and saves a screenshot to tests/artifacts/screenshots/.
 """
 
+import hashlib
 import json
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"  # the npm release
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 MISSING = "Debian's chromium is not installed (apt-get install chromium)"
 LAUNCH_ARGS = [
@@ -62,7 +64,9 @@ class Room:
         self.shots.mkdir(parents=True, exist_ok=True)
         for old in self.shots.glob("*.png"):
             old.unlink()
-        self.axe_source = AXE.read_text(encoding="utf-8")
+        source = AXE.read_bytes()
+        assert hashlib.sha256(source).hexdigest() == AXE_SHA256, f"{AXE} is not axe-core 4.14.1"
+        self.axe_source = source.decode("utf-8")
         self.axe_runs = 0
         self.websockets = 0
 

@@ -261,9 +261,13 @@ def agree_consented(ctx, section):
     """The facilitator agrees every revealed item of a section that has consent of both
     departments; items without consent stay for discussion."""
     ensure_unlocked(ctx, section)
-    revealed = [r["id"] for r in ctx.db.query(
-        "SELECT id FROM items WHERE workshop_id = ? AND section = ? AND status = 'revealed'",
-        [ctx.actor.workshop_id, section])]
+    revealed = [
+        r["id"]
+        for r in ctx.db.query(
+            "SELECT id FROM items WHERE workshop_id = ? AND section = ? AND status = 'revealed'",
+            [ctx.actor.workshop_id, section],
+        )
+    ]
     agreed = [item_id for item_id in revealed if consensus_of(ctx, item_id) == "consent"]
     for item_id in agreed:
         ctx.db.execute(
