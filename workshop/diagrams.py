@@ -54,7 +54,8 @@ def funnel_svg(stages, title="Funnel", volume_label="per month"):
         low = y + row - 6
         points = f"{cx - w1 / 2},{y} {cx + w1 / 2},{y} {cx + w2 / 2},{low} {cx - w2 / 2},{low}"
         body.append(f'<polygon points="{points}" fill="{colour}"{dash}/>')
-        body.append(_text(cx, y + 24, _clip(stage["name"], 34), 15, "bold", "#ffffff", "middle"))
+        fits = max(10, int(min(w1, w2) / 8.5))  # characters that fit the narrower edge
+        body.append(_text(cx, y + 24, _clip(stage["name"], fits), 15, "bold", "#ffffff", "middle"))
         if stage.get("volume") is not None:
             body.append(
                 _text(
