@@ -286,3 +286,15 @@ def test_section_wide_reveal_and_agree_with_consent(workshops):
     status = {i["id"]: i["status"] for i in last_state(fac)["items"]}
     assert status[sql[0]] == "agreed"
     assert all(status[i] == "revealed" for i in sql[1:])
+
+
+def test_a_new_funnel_stage_goes_above_customers_and_keeps_the_reverse_funnel(workshops):
+    _, fac, people = workshops.room()
+    before = last_state(fac)["targets"]["reverse_funnel"]
+    send(people[0][1], {"type": "propose", "section": "funnel", "text": "Event lead",
+                        "details": {"volume": 120}})
+    state = last_state(fac)
+    funnel = [i["text"] for i in sorted(
+        (i for i in state["items"] if i["section"] == "funnel"), key=lambda i: i["position"])]
+    assert funnel[-2:] == ["Event lead", "Customer (won)"]
+    assert state["targets"]["reverse_funnel"] == before  # the stage without a rate is stepped over

@@ -292,6 +292,25 @@ def ui():
         "export_pdf": _("Download PDF"),
         "exporting": _("Preparing the PDF…"),
         "draft_mark": _("DRAFT"),
+        # Sign-off (the stage's page script used these keys before they existed here).
+        "signoff_open": _("Open: not finalized yet"),
+        "signoff_finalized": _("Finalized: waiting for signatures"),
+        "signoff_signed": _("Signed by every delegate"),
+        "document_version": _("Version %(n)s"),
+        "finalize": _("Finalize the document"),
+        "finalize_hint": _(
+            "Finalizing freezes the document: nothing can change until you reopen it. "
+            "Each delegate then signs this exact version."
+        ),
+        "reopen": _("Reopen the document"),
+        "reopen_confirm": _("Reopen the document? Every signature on this version becomes void."),
+        "sign_hint": _("Read the document (download the PDF), then sign this exact version."),
+        "sign": _("Sign the SLA"),
+        "you_signed": _("You signed on %(at)s."),
+        "all_signed": _("Every delegate has signed: the SLA is agreed."),
+        "signatures": _("Signatures"),
+        "signed": _("signed"),
+        "not_signed": _("not signed yet"),
     }
 
 

@@ -123,8 +123,12 @@ def targets_state(fields, funnel_items):
     """The reverse funnel and the capacity check, recomputed from the current numbers."""
     targets = fields.get("targets", {})
     stages_in_use = [i for i in funnel_items if i["status"] != "rejected"]
+    # A stage without a conversion rate yet (a fresh proposal) is stepped over, so the
+    # reverse funnel keeps working while the group discusses it.
     conversions = [
-        (i["text"], (i["details"].get("conversion") or 0) / 100) for i in stages_in_use[:-1]
+        (i["text"], i["details"]["conversion"] / 100)
+        for i in stages_in_use[:-1]
+        if i["details"].get("conversion") is not None
     ]
     periods_per_year = {"year": 1, "quarter": 4, "month": 12}
     revenue = targets.get("revenue_target") or 0

@@ -176,7 +176,7 @@ function Signoff({ state }) {
         <button class="button danger" onClick=${() => window.confirm(t("reopen_confirm")) && send("reopen")}>${t("reopen")}</button>`}
       ${!facilitator && so.status === "finalized" && !mine && html`
         <p>${t("sign_hint")}</p>
-        <button class="button primary" onClick=${() => send("sign", { document_hash: so.document_hash })}>✍ ${t("sign")}</button>`}
+        <button class="button primary" onClick=${() => send("sign", { document_hash: so.document_hash })}><span aria-hidden="true">✍</span> ${t("sign")}</button>`}
       ${mine && html`<p class="ok">✔ ${t("you_signed", { at: new Date(mine.signed_at).toLocaleString(state.you.language) })}</p>`}
       ${so.status === "signed" && html`<p class="ok">✔ ${t("all_signed")}</p>`}
     </section>

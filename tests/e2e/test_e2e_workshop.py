@@ -127,16 +127,15 @@ class Workshop:
         for page in [self.console, *self.delegates]:
             check(page)
 
-    def visit(self, stage, phone_console=True):
-        """axe, layout and screenshots of the console, two delegates and the projector."""
+    def visit(self, stage):
+        """axe, layout and screenshots: the console and the projector at laptop and phone
+        size, a delegate on a laptop (Maya) and one on a phone (Bram)."""
         prefix = f"{self.step:02d}-{stage}"
-        maya, bram = self.people["Maya"], self.people["Bram"]
         self.room.check(self.console, f"{prefix}-console")
-        self.room.check(maya, f"{prefix}-delegate")
-        self.room.check(bram, f"{prefix}-delegate-phone")
-        self.check_present(f"{prefix}-present", phone=phone_console)
-        if phone_console:
-            self.room.check_phone(self.console, f"{prefix}-console")
+        self.room.check(self.people["Maya"], f"{prefix}-delegate")
+        self.room.check(self.people["Bram"], f"{prefix}-delegate-phone")
+        self.check_present(f"{prefix}-present", phone=True)
+        self.room.check_phone(self.console, f"{prefix}-console")
         self.mark(stage)
 
     def check_present(self, name, phone=False):

@@ -68,6 +68,15 @@ def propose(ctx, section, text, details=None):
     )
     if count["n"] >= 200:
         raise CommandError("conflict", N_("This section has too many items already."))
+    position = count["last"] + 1
+    if section == "funnel" and count["n"] > 0:
+        # Customers stay at the bottom of the funnel: a new stage goes in above them.
+        position = count["last"]
+        ctx.db.execute(
+            "UPDATE items SET position = position + 1 WHERE workshop_id = ? AND section = 'funnel'"
+            " AND position = ?",
+            [ctx.actor.workshop_id, count["last"]],
+        )
     cursor = ctx.db.execute(
         "INSERT INTO items (workshop_id, section, text, details, position, created_by, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -76,7 +85,7 @@ def propose(ctx, section, text, details=None):
             section,
             text,
             to_json(details),
-            count["last"] + 1,
+            position,
             ctx.actor.member_id,
             now_iso(),
         ],
