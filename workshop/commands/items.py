@@ -50,6 +50,22 @@ def ensure_unlocked(ctx, section):
         raise CommandError("conflict", N_("This section is locked."))
 
 
+def ends_with_draft_outcome(ctx):
+    """Whether the funnel's last stage is the draft's outcome (customers): no rate onwards."""
+    rows = list(
+        ctx.db.query(
+            "SELECT details, from_draft FROM items WHERE workshop_id = ? AND section = 'funnel'"
+            " ORDER BY position DESC LIMIT 1",
+            [ctx.actor.workshop_id],
+        )
+    )
+    return (
+        bool(rows)
+        and bool(rows[0]["from_draft"])
+        and ("conversion" not in json.loads(rows[0]["details"]))
+    )
+
+
 @command(
     "propose", ANYONE, section=OneOf(SECTIONS), text=Text(max_len=ITEM_TEXT_MAX), details=Details()
 )
@@ -69,8 +85,8 @@ def propose(ctx, section, text, details=None):
     if count["n"] >= 200:
         raise CommandError("conflict", N_("This section has too many items already."))
     position = count["last"] + 1
-    if section == "funnel" and count["n"] > 0:
-        # Customers stay at the bottom of the funnel: a new stage goes in above them.
+    if section == "funnel" and ends_with_draft_outcome(ctx):
+        # The draft's customer stage stays at the bottom: a new stage goes in above it.
         position = count["last"]
         ctx.db.execute(
             "UPDATE items SET position = position + 1 WHERE workshop_id = ? AND section = 'funnel'"
