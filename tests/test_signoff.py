@@ -4,7 +4,7 @@ import hashlib
 import time
 from pathlib import Path
 
-from conftest import last_state, send
+from conftest import fresh_state, last_state, send
 
 
 def agree_everything(fac):
@@ -65,12 +65,21 @@ def test_finalize_sign_reopen(app, workshops):
     while not final.exists() and time.time() < deadline:
         time.sleep(0.2)
     assert final.read_bytes().startswith(b"%PDF")
+    # The final document names every signatory with the time of signing, and the hash.
+    from pypdf import PdfReader
+
+    pages = [page.extract_text() for page in PdfReader(final).pages]
+    text = " ".join(" ".join(pages).split())
+    assert "DRAFT" not in text
+    assert document_hash in text.replace(" ", "")
+    for signature in last_state(fac)["signoff"]["signatures"]:
+        assert signature["name"] in text
+        assert signature["signed_at"][:10] in text or signature["signed_at"][11:16] in text
     deadline = time.time() + 10
-    while time.time() < deadline:
-        recorded = last_state_or_none(fac)
-        if recorded and recorded["signoff"]["final_pdf_hash"]:
-            break
+    recorded = fresh_state(fac)
+    while not recorded["signoff"]["final_pdf_hash"] and time.time() < deadline:
         time.sleep(0.1)
+        recorded = fresh_state(fac)
     assert recorded["signoff"]["final_pdf_hash"] == hashlib.sha256(final.read_bytes()).hexdigest()
 
     # Reopening voids the signatures and raises the version.
@@ -80,11 +89,6 @@ def test_finalize_sign_reopen(app, workshops):
     assert signoff == {**signoff, "status": "open", "version": 2, "document_hash": None,
                        "signatures": []}
     assert send(people[0][1], {"type": "propose", "section": "kpis", "text": "Late idea"})["ok"]
-
-
-def last_state_or_none(sio):
-    states = [m["args"][0] for m in sio.get_received() if m["name"] == "state"]
-    return states[-1] if states else None
 
 
 def test_sign_before_finalize_is_a_conflict(workshops):

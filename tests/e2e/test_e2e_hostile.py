@@ -1,0 +1,54 @@
+"""Hostile text from a delegate is inert in every browser that shows it."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = [
+    "<script>window.__pwned = 'script'</script>",
+    "<img src=x onerror=\"window.__pwned = 'img'\">",
+    "[click me](javascript:window.__pwned='link')",
+    "![p](file:///etc/passwd)",
+    "![p](http://example.com/x.png)",
+    "<svg onload=\"window.__pwned = 'svg'\"></svg>",
+]
+
+
+def test_hostile_text_is_shown_as_text_and_never_runs(room, server):
+    created = requests.post(server.url + "/api/workshops", json={
+        "title": "<b onmouseover=alert(1)>Title</b>", "facilitator_name": "Fiona",
+        "language": "en"}).json()
+    code = created["code"]
+    joined = requests.post(f"{server.url}/api/workshops/{code}/participants", json={
+        "name": "<img src=x onerror=alert(2)>", "department": "sales"}).json()
+    headers = {"Authorization": f"Bearer {joined['token']}"}
+    commands = f"{server.url}/api/workshops/{code}/commands"
+    facilitator = room.open("facilitator", created["facilitator_url"])
+    facilitator.wait_for_selector(".layout")
+    requests.post(commands, json={"type": "goto_stage", "stage": "funnel"},
+                  headers={"Authorization": f"Bearer {created['facilitator_token']}"})
+    for text in HOSTILE:
+        ack = requests.post(commands, json={
+            "type": "propose", "section": "funnel", "text": text,
+            "details": {"definition": text, "volume": 1}}, headers=headers).json()
+        assert ack["ok"], ack
+
+    for text in HOSTILE:
+        facilitator.get_by_text(text, exact=True).first.wait_for()
+    assert facilitator.evaluate("window.__pwned") is None
+    assert facilitator.locator("img[src='x'], img[src^='file:'], img[src^='http://example']"
+                               ).count() == 0
+    assert facilitator.locator("a[href^='javascript:'], script:not([src]):not([type])"
+                               ).count() == 0
+    assert facilitator.get_by_text("<img src=x onerror=alert(2)>").first.is_visible()
+    room.axe(facilitator, "hostile")
+    room.assert_clean()
+
+    # The funnel picture carries the same text, escaped, as well-formed SVG.
+    svg = facilitator.context.request.get(f"/w/{code}/funnel.svg")
+    tree = ET.fromstring(svg.body())
+    assert not [el for el in tree.iter() if el.tag.endswith("script")]
+    assert not any(name.startswith("on") for el in tree.iter() for name in el.attrib)
