@@ -219,3 +219,12 @@ def test_migrations_are_named_and_recorded(app):
     names = [m.name for m in migrations.applied(connect(app.config["DATABASE"]))]
     assert names[:2] == ["0001_workshops_and_members", "0002_items_votes_fields"]
     assert connect(app.config["DATABASE"]).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+@pytest.mark.parametrize("language, heading", [("en", "Not found"), ("nl", "Niet gevonden")])
+def test_error_pages_are_translated_pages(client, language, heading):
+    response = client.get("/w/NOPE234567/join", headers={"Accept-Language": language})
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert f"<h1 id=\"error-heading\">{heading}</h1>" in response.text
+    api = client.get("/api/workshops/NOPE234567/state")
+    assert api.status_code == 404 and api.json["code"] == "not_found"

@@ -41,16 +41,15 @@ def create_app(test_config=None):
         app.config.get("SECRET_KEY") or os.environ.get("SECRET_KEY") or _instance_secret(app)
     )
 
-    from . import api, db, i18n, realtime, security, views
+    from . import api, db, errors, exports_api, i18n, realtime, security, views
 
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    errors.init_app(app)
     realtime.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
-    from . import exports_api
-
     app.register_blueprint(exports_api.bp)
     app.cli.add_command(exports_api.export_command)
 

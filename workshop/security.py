@@ -4,15 +4,15 @@ import secrets
 import threading
 import time
 
-from flask import Response, abort, current_app, jsonify, request, session
+from flask import abort, current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import store
 from .db import get_db
 from .domain.codes import normalise_code
+from .errors import refusal
 from .validation import N_
 
 COOKIE_PREFIX = "sla_"
@@ -97,14 +97,6 @@ def client_allows(kind):
 
 
 TOO_MANY_ATTEMPTS = N_("Too many attempts: wait a minute.")
-
-
-def refusal(message, code, status):
-    """An error answer outside the views: JSON for the API, plain text for pages."""
-    text = gettext(message)
-    if request.path.startswith("/api/"):
-        return jsonify({"error": text, "code": code}), status
-    return Response(text, status=status, mimetype="text/plain")
 
 
 def limit_code_guesses():
