@@ -22,17 +22,8 @@ NO_LIMITS = {"join": (1000.0, 1000), "lookup": (1000.0, 1000), "command": (1000.
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE": str(tmp_path / "workshop.sqlite"),
-            "EXPORT_DIR": str(tmp_path / "exports"),
-            "SECRET_KEY": "test",
-            "RATE_LIMITS": NO_LIMITS,
-            "SERVER_NAME": "localhost",
-        }
-    )
-    yield app
+    """A fresh app on a temporary database, without rate limits."""
+    return make_app(tmp_path)
 
 
 @pytest.fixture
