@@ -154,7 +154,7 @@ def bench_state_and_pdf(tmp):
         try:
             from weasyprint import HTML
 
-            from workshop.export import document_for, render_pdf
+            from workshop.document.render import document_for, render_pdf
         except ImportError:
             return results
         data = document_for(db, workshop)

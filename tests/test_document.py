@@ -7,7 +7,7 @@ import re
 import markdown
 import pytest
 
-from workshop.document import (
+from workshop.document.canonical import (
     canonical_markdown,
     document_hash,
     document_markdown,

@@ -7,9 +7,10 @@ import pytest
 from conftest import fresh_state, send
 from pypdf import PdfReader
 
-from workshop import export, store
+from workshop import store
 from workshop.db import get_db
-from workshop.document import canonical_markdown, document_hash, document_markdown
+from workshop.document import render as export
+from workshop.document.canonical import canonical_markdown, document_hash, document_markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -26,8 +26,8 @@ def test_finalize_sign_reopen(app, workshops):
     document_hash = signoff["document_hash"]
 
     # The hash is the SHA-256 of the canonical Markdown, as the document module computes it.
-    from workshop.document import canonical_markdown
-    from workshop.export import document_for
+    from workshop.document.canonical import canonical_markdown
+    from workshop.document.render import document_for
 
     with app.app_context():
         from workshop.db import get_db

@@ -41,7 +41,8 @@ def create_app(test_config=None):
         app.config.get("SECRET_KEY") or os.environ.get("SECRET_KEY") or _instance_secret(app)
     )
 
-    from . import api, db, errors, exports_api, i18n, realtime, security, views
+    from . import api, db, errors, i18n, realtime, security, views
+    from .document import exports as exports_api
 
     db.init_app(app)
     i18n.init_app(app)

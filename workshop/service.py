@@ -186,7 +186,7 @@ def final_pdf_task(app, workshop_id):
 
 def write_final_pdf(db, workshop_id):
     """Writes <code>-v<version>.pdf to the export folder and records its hash. Idempotent."""
-    from .export import document_for, render_pdf
+    from .document.render import document_for, render_pdf
 
     workshop = store.workshop_by_id(db, workshop_id)
     if workshop["signoff_status"] != "signed":

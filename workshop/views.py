@@ -16,10 +16,11 @@ from flask import (
 )
 from flask_babel import get_locale
 
-from . import pictures, service, store
+from . import service, store
 from .client_strings import client_strings
 from .commands import CommandError
 from .db import get_db
+from .document import pictures
 from .domain.codes import display_code, is_well_formed, normalise_code
 from .i18n import LANGUAGES
 from .security import client_allows, csrf_token, set_identity_cookie, token_for

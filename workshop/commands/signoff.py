@@ -11,8 +11,8 @@ HASH = re.compile(r"^[0-9a-f]{64}$")
 
 def current_hash(ctx):
     """The SHA-256 of the canonical Markdown as the document stands inside this transaction."""
-    from ..document import canonical_markdown, document_hash
-    from ..export import document_for
+    from ..document.canonical import canonical_markdown, document_hash
+    from ..document.render import document_for
 
     workshop = dict(ctx.workshop)
     return document_hash(canonical_markdown(document_for(ctx.db, workshop)))

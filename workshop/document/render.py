@@ -21,9 +21,9 @@ from flask_babel import force_locale
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .document import cover_facts, document_markdown
-from .document_strings import strings
-from .sla import sla_data
+from .canonical import cover_facts, document_markdown
+from .data import sla_data
+from .strings import strings
 
 # Bump when the template, print.css or the HTML pipeline change: cached PDFs are stale.
 RENDER_VERSION = "1"

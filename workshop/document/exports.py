@@ -6,10 +6,11 @@ import click
 from flask import Blueprint, Response
 from flask.cli import with_appcontext
 
-from . import export, store
-from .api import member_required
-from .db import get_db
-from .domain.codes import normalise_code
+from .. import store
+from ..api import member_required
+from ..db import get_db
+from ..domain.codes import normalise_code
+from . import render as export
 
 bp = Blueprint("exports", __name__)
 

@@ -2,8 +2,9 @@
 
 from flask_babel import gettext as _
 
-from . import diagrams, store
-from .domain import consent
+from .. import store
+from ..domain import consent
+from . import diagrams
 
 
 def funnel_for(db, workshop, only_agreed=False):

@@ -7,9 +7,9 @@ the export: a draft notice, the canonical text and the signatures.
 
 import hashlib
 
-from . import document_format as fmt
-from .document_format import escape_markdown
-from .document_strings import strings
+from . import format as fmt
+from .format import escape_markdown
+from .strings import strings
 
 SECTION_ORDER = (
     "funnel", "journey", "goals", "targets", "mql", "sql", "disqualification", "opportunity",

@@ -1,7 +1,8 @@
 """The agreed content of one workshop as plain data: what the SLA document is built from."""
 
-from . import pictures, store
-from .state import shared_state, targets_state
+from .. import store
+from ..state import shared_state, targets_state
+from . import pictures
 
 
 def sla_data(db, workshop_id):
