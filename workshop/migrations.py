@@ -133,3 +133,31 @@ def signoff(db):
             ON signatures(workshop_id, member_id, signoff_version) WHERE voided = 0;
         """
     )
+
+
+@migrations(name="0004_document_versions")
+def document_versions(db):
+    """Each finalized version's content, frozen: what was signed never changes afterwards."""
+    db.executescript(
+        """
+        CREATE TABLE document_versions (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            version INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'finalized'
+                CHECK (status IN ('finalized', 'signed', 'reopened')),
+            data TEXT NOT NULL,
+            markdown TEXT NOT NULL,
+            document_hash TEXT NOT NULL,
+            finalized_at TEXT NOT NULL,
+            finalized_by INTEGER REFERENCES members(id),
+            final_pdf TEXT,
+            final_pdf_hash TEXT,
+            UNIQUE (workshop_id, version)
+        );
+        CREATE INDEX document_versions_hash ON document_versions(document_hash);
+        CREATE INDEX document_versions_pdf ON document_versions(final_pdf_hash);
+        ALTER TABLE members ADD COLUMN job_title TEXT NOT NULL DEFAULT '';
+        ALTER TABLE workshops ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'Europe/Amsterdam';
+        """
+    )

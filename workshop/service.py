@@ -1,7 +1,9 @@
 """Entry points that change a workshop; routes and socket handlers stay thin and call these."""
 
+import fcntl
 import hashlib
 import os
+import zoneinfo
 from pathlib import Path
 
 from flask import current_app
@@ -13,9 +15,11 @@ from .db import get_db
 from .domain import codes
 from .domain.draft import draft_fields, draft_items
 from .security import command_bucket_allows
-from .validation import N_, Invalid, OneOf, Text, check_payload
+from .validation import N_, Invalid, OneOf, Text, TimeZone, check_payload
 
 MAX_DELEGATES = 8
+TIME_ZONES = tuple(sorted(zoneinfo.available_timezones() | {"UTC"}))
+DEFAULT_TIME_ZONE = "Europe/Amsterdam"
 
 CREATE_SPECS = {
     "title": Text(max_len=120),
@@ -23,8 +27,13 @@ CREATE_SPECS = {
     "organisation": Text(max_len=120, min_len=0, optional=True),
     "language": OneOf(("en", "nl")),
     "start_from": OneOf(("draft", "empty"), optional=True),
+    "time_zone": TimeZone(TIME_ZONES, optional=True),
 }
-JOIN_SPECS = {"name": Text(max_len=80), "department": OneOf(("marketing", "sales"))}
+JOIN_SPECS = {
+    "name": Text(max_len=80),
+    "department": OneOf(("marketing", "sales")),
+    "job_title": Text(max_len=80, min_len=0, optional=True),
+}
 
 
 def translate(message, params, language):
@@ -59,11 +68,14 @@ FIELD_LABELS = {
     "seconds": N_("Seconds"),
     "stage": N_("Stage"),
     "choice": N_("Choice"),
+    "job_title": N_("Job title"),
+    "time_zone": N_("Time zone"),
 }
 
 
 def error_body(exc, language):
-    return {"ok": False, "code": exc.code, "error": translate(exc.message, exc.params, language)}
+    body = {"ok": False, "code": exc.code, "error": translate(exc.message, exc.params, language)}
+    return {**body, **getattr(exc, "extra", {})}
 
 
 def checked(payload, specs):
@@ -81,9 +93,16 @@ def create_workshop(db, payload):
     with db.atomic():
         code = _unused_code(db)
         workshop_id = db.execute(
-            "INSERT INTO workshops (code, title, organisation, language, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [code, data["title"], data.get("organisation", ""), data["language"], store.now_iso()],
+            "INSERT INTO workshops (code, title, organisation, language, time_zone, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                code,
+                data["title"],
+                data.get("organisation", ""),
+                data["language"],
+                data.get("time_zone") or DEFAULT_TIME_ZONE,
+                store.now_iso(),
+            ],
         ).lastrowid
         member_id = store.add_member(
             db, workshop_id, "facilitator", data["facilitator_name"], None, token
@@ -147,7 +166,13 @@ def join_workshop(db, code, payload):
                 max=MAX_DELEGATES,
             )
         member_id = store.add_member(
-            db, workshop["id"], "participant", data["name"], data["department"], token
+            db,
+            workshop["id"],
+            "participant",
+            data["name"],
+            data["department"],
+            token,
+            job_title=data.get("job_title", ""),
         )
         store.record_audit(db, workshop["id"], member_id, "join", data, version)
     broadcast(workshop["id"])
@@ -176,7 +201,7 @@ def run_command(db, member_id, payload, limiter_key=None):
         socketio.start_background_task(
             final_pdf_task, current_app._get_current_object(), member["workshop_id"]
         )
-    return {"ok": True, "version": version}, result
+    return {"ok": True, "version": version, **result.get("ack", {})}, result
 
 
 def final_pdf_task(app, workshop_id):
@@ -186,30 +211,67 @@ def final_pdf_task(app, workshop_id):
 
 def write_final_pdf(db, workshop_id):
     """Writes <code>-v<version>.pdf to the export folder and records its hash. Idempotent."""
-    from .document.render import document_for, render_pdf
-
     workshop = store.workshop_by_id(db, workshop_id)
     if workshop["signoff_status"] != "signed":
         return None
-    pdf = render_pdf(document_for(db, workshop), draft=False)
+    final_pdf(db, workshop)
+    return Path(current_app.config["EXPORT_DIR"]) / final_name(workshop)
+
+
+def final_name(workshop):
+    return f"{workshop['code']}-v{workshop['signoff_version']}.pdf"
+
+
+def final_pdf(db, workshop):
+    """The signed version's PDF, rendered once: the background render after the last
+    signature and a download meanwhile share a file lock, so the second waits and reads
+    the file the first wrote (also across processes)."""
+    from .document import versions
+    from .document.render import document_for, render_pdf
+
     folder = Path(current_app.config["EXPORT_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{workshop['code']}-v{workshop['signoff_version']}.pdf"
+    path = folder / final_name(workshop)
+    with open(path.with_suffix(".pdf.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            version = versions.stored(db, workshop["id"], workshop["signoff_version"])
+            recorded = version["final_pdf_hash"] if version else workshop["final_pdf_hash"]
+            if recorded and path.exists():
+                pdf = path.read_bytes()
+                if hashlib.sha256(pdf).hexdigest() == recorded:
+                    return pdf
+            pdf = render_pdf(document_for(db, workshop), draft=False)
+            _write_atomically(path, pdf)
+            _record_final_pdf(db, workshop, path.name, hashlib.sha256(pdf).hexdigest())
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    broadcast(workshop["id"])
+    return pdf
+
+
+def _write_atomically(path, content):
     partial = path.with_suffix(".pdf.partial")
     with open(partial, "wb") as out:
-        out.write(pdf)
+        out.write(content)
         out.flush()
         os.fsync(out.fileno())
     os.replace(partial, path)
+
+
+def _record_final_pdf(db, workshop, name, digest):
     with db.atomic():
-        store.bump_version(db, workshop_id)
+        store.bump_version(db, workshop["id"])
         db.execute(
             "UPDATE workshops SET final_pdf = ?, final_pdf_hash = ? WHERE id = ?"
             " AND signoff_status = 'signed' AND signoff_version = ?",
-            [path.name, hashlib.sha256(pdf).hexdigest(), workshop_id, workshop["signoff_version"]],
+            [name, digest, workshop["id"], workshop["signoff_version"]],
         )
-    broadcast(workshop_id)
-    return path
+        db.execute(
+            "UPDATE document_versions SET final_pdf = ?, final_pdf_hash = ?"
+            " WHERE workshop_id = ? AND version = ?",
+            [name, digest, workshop["id"], workshop["signoff_version"]],
+        )
 
 
 def finish_interrupted_work(app):

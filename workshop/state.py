@@ -8,6 +8,7 @@ import time
 from collections import defaultdict
 
 from . import store
+from .document.open_points import for_person
 from .domain import consent, funnel, stages
 
 
@@ -73,6 +74,10 @@ def shared_state(db, workshop_id):
         "targets": targets_state(fields, [i for i in items if i["section"] == "funnel"]),
         "signoff": signoff_state(db, workshop),
     }
+    # Open points before finalizing: what the document would list, worded per recipient.
+    from .document.data import build
+
+    state["readiness"] = {"open_points": build(state, members, workshop)["open_points"]}
     private = {"votes": votes_by_item, "dots": dots_by_item}
     return state, private
 
@@ -200,4 +205,8 @@ def for_recipient(state, private, member):
         "vote_by_item": vote_by_item,
         "dots_by_item": dots_by_item,
     }
-    return {**state, "you": you}
+    currency = (state["fields"].get("targets") or {}).get("currency")
+    readiness = {
+        "open_points": for_person(state["readiness"]["open_points"], you["language"], currency)
+    }
+    return {**state, "you": you, "readiness": readiness}

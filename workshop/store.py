@@ -61,11 +61,21 @@ def bump_version(db, workshop_id):
     )["version"]
 
 
-def add_member(db, workshop_id, role, name, department, token, language=None):
+def add_member(db, workshop_id, role, name, department, token, language=None, job_title=""):
     cursor = db.execute(
-        "INSERT INTO members (workshop_id, role, name, department, token_hash, language, joined_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [workshop_id, role, name, department, codes.token_hash(token), language, now_iso()],
+        "INSERT INTO members"
+        " (workshop_id, role, name, department, token_hash, language, job_title, joined_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            workshop_id,
+            role,
+            name,
+            department,
+            codes.token_hash(token),
+            language,
+            job_title,
+            now_iso(),
+        ],
     )
     return cursor.lastrowid
 

@@ -1,5 +1,6 @@
 """Payload checks for the single command path. Pure: messages are marked, translated at the edge."""
 
+import datetime
 import math
 
 
@@ -120,6 +121,36 @@ class OneOf(Spec):
         return value
 
 
+class Date(Spec):
+    """A calendar date as YYYY-MM-DD; "" clears it."""
+
+    def __init__(self, optional=False):
+        self.optional = optional
+
+    def __call__(self, value, name):
+        if value == "":
+            return value
+        try:
+            if not isinstance(value, str) or len(value) != 10:
+                raise ValueError
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            raise Invalid(N_("%(name)s must be a date like 2027-01-31."), name=name) from None
+        return value
+
+
+class TimeZone(Spec):
+    """An IANA time zone name such as Europe/Amsterdam."""
+
+    def __init__(self, names, optional=False):
+        self.names, self.optional = frozenset(names), optional
+
+    def __call__(self, value, name):
+        if not isinstance(value, str) or value not in self.names:
+            raise Invalid(N_("%(name)s must be a time zone like Europe/Amsterdam."), name=name)
+        return value
+
+
 class Id(Int):
     def __init__(self, optional=False):
         super().__init__(low=1, high=2**62, optional=optional)
@@ -134,6 +165,7 @@ def kind_spec(kind, max_len=1000):
         "int": Int(low=0, high=1_000_000),
         "percent": Number(low=0, high=100),
         "number": Number(low=0, high=1e12),
+        "date": Date(),
     }[kind]
 
 

@@ -17,11 +17,13 @@ ERROR_CODES = ("forbidden", "invalid", "not_found", "conflict", "rate_limited")
 
 
 class CommandError(Exception):
-    """A refused command: code is one of ERROR_CODES, message an untranslated msgid."""
+    """A refused command: code is one of ERROR_CODES, message an untranslated msgid;
+    extra: more keys for the ack (e.g. the open points that stopped a finalize)."""
 
-    def __init__(self, code, message, **params):
+    def __init__(self, code, message, extra=None, **params):
         super().__init__(message % params if params else message)
         self.code, self.message, self.params = code, message, params
+        self.extra = extra or {}
 
 
 @dataclass(frozen=True)

@@ -2,37 +2,56 @@
 
 import re
 
-from ..store import now_iso
+from ..document import versions
+from ..document.data import live_data
+from ..document.open_points import for_person
+from ..store import now_iso, workshop_by_id
 from ..validation import N_, Text
 from . import DELEGATE, FACILITATOR, CommandError, command
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
-def current_hash(ctx):
-    """The SHA-256 of the canonical Markdown as the document stands inside this transaction."""
-    from ..document.canonical import canonical_markdown, document_hash
-    from ..document.render import document_for
-
-    workshop = dict(ctx.workshop)
-    return document_hash(canonical_markdown(document_for(ctx.db, workshop)))
+def live_document(ctx):
+    """The document data as the workshop stands inside this transaction."""
+    return live_data(ctx.db, workshop_by_id(ctx.db, ctx.actor.workshop_id))
 
 
-@command("finalize", FACILITATOR)
-def finalize(ctx):
-    """The facilitator freezes the document; every delegate is asked to sign its hash."""
+@command("finalize", FACILITATOR, reason=Text(max_len=1000, optional=True))
+def finalize(ctx, reason=None):
+    """The facilitator freezes the document as a version; every delegate is asked to sign its
+    hash. With open points (undecided items, contradictions, warnings) it needs a reason."""
     if ctx.workshop["signoff_status"] != "open":
         raise CommandError("conflict", N_("The document is finalized already."))
-    # The date is part of the signed text, so it is fixed before the hash is taken.
+    # The date is part of the signed text, so it is fixed before the content is frozen.
+    finalized_at = now_iso()
     ctx.db.execute(
-        "UPDATE workshops SET finalized_at = ? WHERE id = ?", [now_iso(), ctx.actor.workshop_id]
+        "UPDATE workshops SET finalized_at = ? WHERE id = ?", [finalized_at, ctx.actor.workshop_id]
     )
-    document_hash = current_hash(ctx)
+    data = live_document(ctx)
+    currency = (data["fields"].get("targets") or {}).get("currency")
+    points = for_person(data["open_points"], ctx.actor.language, currency)
+    if points and not reason:
+        raise CommandError(
+            "conflict",
+            N_(
+                "%(n)s open points: settle them, or finalize with a reason to record them as "
+                "actions in the document."
+            ),
+            extra={"open_points": points},
+            n=len(points),
+        )
+    if points:
+        data["finalize"] = {"reason": reason}
+    version = ctx.workshop["signoff_version"]
+    digest = versions.freeze(
+        ctx.db, ctx.actor.workshop_id, version, data, finalized_at, ctx.actor.member_id
+    )
     ctx.db.execute(
         "UPDATE workshops SET signoff_status = 'finalized', document_hash = ? WHERE id = ?",
-        [document_hash, ctx.actor.workshop_id],
+        [digest, ctx.actor.workshop_id],
     )
-    return {"document_hash": document_hash}
+    return {"document_hash": digest, "ack": {"document_hash": digest, "open_points": points}}
 
 
 @command("sign", DELEGATE, while_finalized=True, document_hash=Text(max_len=64))
@@ -93,6 +112,7 @@ def complete_if_everyone_signed(ctx):
         ctx.db.execute(
             "UPDATE workshops SET signoff_status = 'signed' WHERE id = ?", [ctx.actor.workshop_id]
         )
+        versions.set_status(ctx.db, ctx.actor.workshop_id, version, "signed")
         return {"all_signed": True}
     return {}
 
@@ -102,6 +122,7 @@ def reopen(ctx):
     """The facilitator reopens the document: signatures are void and the version goes up."""
     if ctx.workshop["signoff_status"] == "open":
         raise CommandError("conflict", N_("The document is open already."))
+    versions.set_status(ctx.db, ctx.actor.workshop_id, ctx.workshop["signoff_version"], "reopened")
     ctx.db.execute(
         "UPDATE signatures SET voided = 1 WHERE workshop_id = ? AND voided = 0",
         [ctx.actor.workshop_id],

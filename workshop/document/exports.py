@@ -3,13 +3,14 @@
 from pathlib import Path
 
 import click
-from flask import Blueprint, Response
+from flask import Blueprint, Response, jsonify
 from flask.cli import with_appcontext
 
-from .. import store
+from .. import service, store
 from ..api import member_required
 from ..db import get_db
 from ..domain.codes import normalise_code
+from . import reading
 from . import render as export
 
 bp = Blueprint("exports", __name__)
@@ -26,21 +27,32 @@ def _download(body, mimetype, filename):
 @member_required
 def export_pdf(workshop, member):
     """The SLA as PDF for the facilitator and the delegates; a draft until all have signed."""
-    data = export.document_for(get_db(), workshop)
+    db = get_db()
+    data = export.document_for(db, workshop)
     draft = export.is_draft(data)
     filename = export.export_filename(data, draft, "pdf")
-    return _download(export.cached_pdf(data, draft), "application/pdf", filename)
+    # The signed PDF is the one issued file (its hash is recorded); drafts come from a cache.
+    pdf = service.final_pdf(db, workshop) if not draft else export.cached_pdf(data, draft)
+    return _download(pdf, "application/pdf", filename)
 
 
 @bp.get("/api/workshops/<code>/export.md")
 @member_required
 def export_md(workshop, member):
-    """The SLA as Markdown, with the same content and hash as the PDF."""
+    """The SLA as Markdown: once finalized exactly the signed bytes (sha256 = the hash)."""
     data = export.document_for(get_db(), workshop)
     draft = export.is_draft(data)
     filename = export.export_filename(data, draft, "md")
     body = export.markdown_export(data, draft)
     return _download(body, "text/markdown", filename)  # Flask adds charset=utf-8
+
+
+@bp.get("/api/workshops/<code>/document")
+@member_required
+def document_view(workshop, member):
+    """The document to read before signing: sanitised HTML per part, changes since the
+    previous version."""
+    return jsonify(reading.reading_view(get_db(), workshop))
 
 
 @click.command("export")
@@ -58,7 +70,8 @@ def export_command(code, kind, output):
     draft = export.is_draft(data)
     path = Path(output or export.export_filename(data, draft, kind))
     if kind == "pdf":
-        path.write_bytes(export.cached_pdf(data, draft))
+        pdf = service.final_pdf(db, workshop) if not draft else export.cached_pdf(data, draft)
+        path.write_bytes(pdf)
     else:
         path.write_text(export.markdown_export(data, draft), encoding="utf-8")
     click.echo(str(path))

@@ -1,16 +1,23 @@
-"""Markdown formatting for the SLA document: escaping, numbers, dates and tables. Pure."""
+"""Markdown formatting for the SLA document: escaping, and Babel's numbers and dates. Pure.
+
+Escaping is as light as safety allows, so the Markdown download reads well in a plain
+viewer: only characters that would become markup where they stand get a backslash.
+"""
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£"}
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal, format_percent
 
-# Backslash escapes that CommonMark and Python-Markdown both honour; <, > and & become
-# entities because Python-Markdown leaves "\<" alone and would pass the tag through.
-_ESCAPES = str.maketrans(
-    {**{c: "\\" + c for c in "\\`*_[](){}!|#+"}, "<": "&lt;", ">": "&gt;", "&": "&amp;"}
-)
-_LIST_START = re.compile(r"^(\d+)\.")
+# Emphasis, code, links, table cells and backslashes anywhere.
+_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*[]|"})
+_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+# Raw HTML starts with "<" and a letter, "/", "!" or "?"; an entity with "&name;" or "&#".
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#|[A-Za-z][A-Za-z0-9]*;)")
+_LINE_START = re.compile(r"^(\d+)([.)])|^([-+>#=~])")
 
 
 def escape_markdown(value):
@@ -18,9 +25,17 @@ def escape_markdown(value):
     if value is None:
         return ""
     text = " ".join(str(value).split()).translate(_ESCAPES)
-    # "1." or "-" at the start would open a list.
-    text = _LIST_START.sub(r"\1\\.", text)
-    return "\\" + text if text.startswith("-") else text
+    text = _UNDERSCORE.sub(r"\\_", text)
+    text = _TAG_START.sub("&lt;", text)
+    text = _ENTITY.sub("&amp;", text)
+    # "1." or "-" or "#" at the start would open a list, a quote or a heading.
+    return _LINE_START.sub(_escape_start, text)
+
+
+def _escape_start(match):
+    if match.group(1):
+        return f"{match.group(1)}\\{match.group(2)}"
+    return "\\" + match.group(3)
 
 
 def parse_moment(stamp):
@@ -30,34 +45,64 @@ def parse_moment(stamp):
         return None
 
 
+def zone(name):
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_date(stamp, time_zone):
+    """The calendar date of an ISO moment in the workshop's time zone."""
+    moment = parse_moment(stamp)
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone(time_zone)).date()
+
+
 def date_text(day, t):
-    return f"{day.day} {t['months'][day.month - 1]} {day.year}" if day else "—"
+    return format_date(day, "d MMMM y", locale=t["locale"]) if day else "—"
 
 
-def moment_text(stamp, t):
+def moment_text(stamp, t, time_zone=None):
     moment = parse_moment(stamp)
     if moment is None:
         return escape_markdown(stamp)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
-    return f"{date_text(moment.date(), t)}, {moment:%H:%M} UTC"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(
+        moment, "d MMMM y, HH:mm zzz", tzinfo=zone(time_zone), locale=t["locale"]
+    )
 
 
 def number(value, t):
     if isinstance(value, bool) or not isinstance(value, int | float):
         return escape_markdown(value)
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
-    return text.replace(",", "\0").replace(".", t["decimal"]).replace("\0", t["thousands"])
+    pattern = "#,##0" if float(value).is_integer() else "#,##0.##"
+    return format_decimal(value, pattern, locale=t["locale"])
 
 
 def percent(value, t):
-    return f"{number(value, t)}%" if value is not None else ""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return escape_markdown(value)
+    return format_percent(value / 100, "#,##0.#%", locale=t["locale"])
 
 
 def money(value, currency, t):
-    sign = CURRENCY_SIGNS.get(currency, escape_markdown(currency or ""))
-    gap = " " if t["decimal"] == "," or len(sign) > 1 else ""
-    return f"{sign}{gap}{number(value, t)}".strip()
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return escape_markdown(value)
+    currency = currency if currency in ("EUR", "USD", "GBP") else "EUR"
+    whole = float(value).is_integer()
+    pattern = t["money_pattern"] if whole else t["money_pattern"] + ".00"
+    return format_currency(value, currency, pattern, locale=t["locale"], currency_digits=False)
+
+
+def hours(value, t):
+    return t["n_hours"].format(n=number(value, t))
 
 
 def label(value, t):
@@ -77,6 +122,10 @@ def table(headers, rows, right=()):
     ]
     lines += ["| " + " | ".join(cell or "—" for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def bullets(lines):
+    return "\n".join(f"- {line}" for line in lines) or None
 
 
 def code_span(digest):

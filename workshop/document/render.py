@@ -1,7 +1,8 @@
-"""The SLA document as Markdown and PDF: sanitised HTML, WeasyPrint, a small render cache.
+"""The SLA document as HTML and PDF: sanitised HTML, WeasyPrint, a small render cache.
 
-User text is escaped in the Markdown (document.py) and the HTML is sanitised again here,
+User text is escaped in the Markdown (canonical.py) and the HTML is sanitised again here,
 so a hostile item can never become markup, a link, or a request the renderer makes.
+The PDF is PDF/A-3b and carries the Markdown whose SHA-256 is the signed hash.
 """
 
 import base64
@@ -18,18 +19,24 @@ import markdown
 import nh3
 from flask import current_app, render_template
 from flask_babel import force_locale
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .canonical import cover_facts, document_markdown
-from .data import sla_data
+from .canonical import (
+    canonical_markdown,
+    cover_facts,
+    document_markdown,
+    signature_blocks,
+    status_text,
+)
+from .data import document_for  # noqa: F401  (re-exported: the exports' entry point)
 from .strings import strings
 
 # Bump when the template, print.css or the HTML pipeline change: cached PDFs are stale.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 CACHE_SIZE = 16
 PICTURES = ("funnel", "journey")
-PICTURE_SRC = "sla-picture:{}"
+PICTURE_SRC = "{}.svg"
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "p", "br", "ul", "ol", "li", "table", "thead", "tbody", "tr",
@@ -47,25 +54,30 @@ _TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
 _SHORT_CELL = re.compile(r'<td( align="right")?>([^<]{1,16})</td>')
 
 
-def document_for(db, workshop):
-    """The document's data, with pictures labelled in the workshop's language."""
-    with force_locale(workshop["language"]):
-        return sla_data(db, workshop["id"])
-
-
 def is_draft(data):
     return (data.get("signoff") or {}).get("status") != "signed"
 
 
+def is_frozen(data):
+    return bool(data.get("canonical"))
+
+
 def export_filename(data, draft, extension):
-    """Like EP9N78PF6Y-v2-draft.pdf: the join code, the sign-off version, draft or not."""
+    """Like EP9N78PF6Y-v2-draft.pdf: the join code, the sign-off version, draft or not.
+    A finalized version's Markdown is the signed text itself: never "-draft"."""
     version = (data.get("signoff") or {}).get("version") or 1
-    suffix = "-draft" if draft else ""
+    suffix = "-draft" if draft and not (extension == "md" and is_frozen(data)) else ""
     return f"{data['workshop']['code']}-v{version}{suffix}.{extension}"
 
 
 def markdown_export(data, draft) -> str:
     return document_markdown(data, draft)
+
+
+def body_markdown(data):
+    """The page's and the PDF's text: the signed (or draft) text, then the signature sheet."""
+    text = data.get("canonical") or canonical_markdown(data)
+    return text.rstrip("\n") + "\n\n" + "\n\n".join(signature_blocks(data)) + "\n"
 
 
 def markdown_to_html(md, pictures=None) -> str:
@@ -74,25 +86,37 @@ def markdown_to_html(md, pictures=None) -> str:
 
 
 def render_pdf(data, draft) -> bytes:
-    """The PDF: cover, contents with page numbers, the parts. Call inside an app context."""
+    """The PDF/A-3b: cover, contents with page numbers, the parts, and the Markdown attached.
+    Call inside an app context."""
     static = Path(current_app.static_folder).resolve()
     fetcher = StaticFetcher(static, current_app.static_url_path)
     page = render_html(data, draft)
-    return HTML(string=page, base_url=static.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+    attachment = Attachment(
+        string=markdown_export(data, draft),
+        name=export_filename(data, draft, "md"),
+        description=strings(_language(data))["attachment"],
+        relationship="Source",
+    )
+    document = HTML(string=page, base_url=static.as_uri() + "/", url_fetcher=fetcher)
+    return document.write_pdf(pdf_variant="pdf/a-3b", attachments=[attachment])
+
+
+def _language(data):
+    return (data.get("workshop") or {}).get("language") or "en"
 
 
 def render_html(data, draft):
     """The PDF's HTML: the sanitised body split into parts, each starting a page."""
-    body, toc_tokens = _sanitised_html(document_markdown(data, draft))
+    body, toc_tokens = _sanitised_html(body_markdown(data))
     body = _classify_tables(body)
-    # What precedes the first part (draft notice, title block) is what the cover shows.
+    # What precedes the first part (the title block) is what the cover shows.
     chunks = _PART_START.split(body)[1:]
     pictures = data.get("pictures") or {}
-    language = (data.get("workshop") or {}).get("language") or "en"
+    language = _language(data)
     parts = [
         {
             "html": _embed_pictures(chunk, pictures, drop_missing=True),
-            "wide": PICTURE_SRC.format("journey") in chunk,
+            "wide": f'src="{PICTURE_SRC.format("journey")}"' in chunk,
         }
         for chunk in chunks
     ]
@@ -102,11 +126,32 @@ def render_html(data, draft):
             "document.html",
             draft=draft,
             facts=cover_facts(data),
+            status=status_text(data),
+            meta=_metadata(data),
             t=strings(language),
             toc=_toc_entries(toc_tokens),
             parts=parts,
             delegates=_delegates(data, strings(language)),
         )
+
+
+def _metadata(data):
+    """The PDF's document information: keywords and a creation date from the stored data."""
+    workshop, signoff = data.get("workshop") or {}, data.get("signoff") or {}
+    t = strings(_language(data))
+    return {
+        "keywords": ", ".join(
+            [
+                "SLA",
+                "marketing",
+                "sales",
+                workshop.get("code") or "",
+                f"{t['version']} {signoff.get('version') or 1}",
+            ]  # fmt: skip
+        ),
+        "created": signoff.get("finalized_at") or workshop.get("created_at") or "",
+        "author": workshop.get("organisation") or data.get("facilitator") or "",
+    }
 
 
 class StaticFetcher(URLFetcher):
@@ -151,7 +196,7 @@ _cache_lock = threading.Lock()
 def cache_key(data, draft):
     # The pictures count too: dots on the journey map are not in the Markdown.
     parts = [
-        document_markdown(data, draft),
+        body_markdown(data),
         str(bool(draft)),
         str((data.get("workshop") or {}).get("language")),
         RENDER_VERSION,

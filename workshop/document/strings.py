@@ -2,6 +2,79 @@
 outside any request, so it cannot lean on gettext and the user's locale."""
 
 EN = {
+    "locale": "en",
+    "attachment": "The text of this SLA as Markdown: its SHA-256 is the document hash.",
+    "money_pattern": "¤#,##0",
+    "n_hours": "{n} hours",
+    "a_month": "{n} a month",
+    # Executive summary
+    "summary": "Summary",
+    "summary_intro": "What marketing and sales agree in this SLA, on one page: the numbers "
+    "the revenue target asks of the funnel, whether sales can follow them up, and what each "
+    "department commits to.",
+    "bridge": "Revenue bridge",
+    "bridge_intro": "To reach {revenue} a month, each stage needs these numbers a month, "
+    "compared with the volumes today:",
+    "now": "Today per month",
+    "difference": "Difference",
+    "commitments": "Main commitments",
+    "capacity_ok": "Capacity: sales can follow up {capacity} leads a month and the funnel "
+    "needs {mql} MQLs a month, so there is room for {spare} more.",
+    "capacity_short": "Capacity: sales can follow up {capacity} leads a month but the funnel "
+    "needs {mql} MQLs a month: {gap} a month more than sales can handle.",
+    # The agreement as a contract
+    "frame": "About this agreement",
+    "parties": "Parties",
+    "parties_of": "The marketing and sales departments of {org}",
+    "parties_plain": "The marketing and sales departments",
+    "effective": "Takes effect",
+    "effective_on_signing": "On the day the last delegate signs",
+    "term": "Term",
+    "term_text": "Until a newer signed version replaces it",
+    "next_revision": "Next revision",
+    "amendments": "Changes",
+    "amendments_text": "Proposed in a review, agreed by both departments in a workshop, "
+    "finalized as a new version and signed again by the delegates. Until then this version "
+    "applies.",
+    "time_zone": "Times in",
+    "signatories": "Signatories",
+    "job_title": "Job title",
+    # KPIs linked to the reverse funnel, and overrides
+    "linked": "linked",
+    "linked_note": "A target marked “linked” is the figure this SLA computes from the funnel "
+    "and the captured values; it moves with them.",
+    "override_mark": "agreed without consent, see {ref}",
+    # Open points
+    "open_points": "Open points and actions",
+    "open_points_intro": "This version was finalized with these points still open. Each has "
+    "an owner and a date by which it is settled.",
+    "open_point": "Open point",
+    "due": "Due",
+    "finalize_reason": "Reason for finalizing with open points",
+    "op_undecided": "Not decided: “{text}” ({section}; {status}).",
+    "op_empty_section": "Nothing agreed yet in {section}.",
+    "op_capacity_gap": "The funnel needs {mqls} MQLs a month but sales can follow up "
+    "{capacity}: {gap} a month short.",
+    "op_missing_department": "Nobody from {department} took part.",
+    "op_figure_mismatch": "“{text}” states {stated}, but the SLA computes {expected} for the "
+    "same figure.",
+    "op_figure_linked": "“{text}” states {stated}; its target is linked to the computed "
+    "{expected}, which this document prints.",
+    "op_field_mismatch": "“{text}” states {stated}, but the captured value for “{field}” is "
+    "{expected}.",
+    "undecided_open": "not voted on or not revealed",
+    "undecided_revealed": "votes revealed, not decided",
+    # Appendix
+    "contested": "Decisions with dissent, abstentions or no vote",
+    "unanimous": "Agreed unanimously",
+    "votes_legend": "Agree / abstain / disagree / block",
+    "rejected_items": "Rejected items",
+    "undecided": "Items left undecided",
+    "none": "None.",
+    "left_unsigned": "left the workshop without signing",
+    "hash_check": "To check this document, compute the SHA-256 of the Markdown file {file} "
+    "(attached to the PDF and downloadable from the workshop), for example with `sha256sum`, "
+    "or drop the file on the workshop's /verify page: it must equal the hash above.",
     "not_agreed": "Not agreed yet.",
     "subtitle": "Service level agreement between marketing and sales",
     "date": "Date",
@@ -54,10 +127,6 @@ EN = {
     "reverse_funnel": "Working backwards from revenue",
     "reverse_intro": "To reach {revenue} a month, the funnel needs these numbers every month:",
     "per_month": "Needed per month",
-    "capacity": "Sales can follow up {capacity} leads a month; the funnel needs {mql} MQLs "
-    "a month.",
-    "capacity_warning": "**Capacity warning:** the funnel needs {gap} more MQLs a month than "
-    "sales can follow up. Add capacity or lower the volume before this SLA takes effect.",
     "subgoals": "Sub-goals and dependencies",
     "subgoal": "Sub-goal",
     "owner": "Owner",
@@ -107,11 +176,10 @@ EN = {
     "who": "Who",
     "response_time": "Response time",
     # Appendix
-    "appendix": "Appendix: decisions and participants",
+    "appendix": "Appendix: decisions",
     "decisions": "Decisions",
-    "decisions_intro": "Every item the workshop decided on, with the votes as revealed. "
-    "An item has consent when, within each department, agree outnumbers disagree and nobody "
-    "blocks.",
+    "decisions_intro": "How the workshop decided, with the votes as revealed. An item has "
+    "consent when, within each department, agree outnumbers disagree and nobody blocks.",
     "no_decisions": "No decisions yet.",
     "item": "Item",
     "section": "Section",
@@ -131,9 +199,9 @@ EN = {
     "delegate": "Delegate",
     "signed_at": "Signed",
     "not_signed": "not signed yet",
-    "status_open": "Draft, open for changes",
-    "status_finalized": "Final, awaiting signatures",
-    "status_signed": "Signed by every delegate",
+    "status_open": "Draft",
+    "status_finalized": "Final text, awaiting signatures",
+    "status_signed": "Signed",
     "hash_final": "Document hash (SHA-256)",
     "hash_draft": "Draft hash (SHA-256)",
     "hash_note": "Each signature applies to exactly the version with this hash.",
@@ -187,12 +255,81 @@ EN = {
 }
 
 NL = {
+    "locale": "nl",
+    "attachment": "De tekst van deze SLA als Markdown: de SHA-256 daarvan is de documenthash.",
+    "money_pattern": "¤ #,##0",
+    "n_hours": "{n} uur",
+    "a_month": "{n} per maand",
+    "summary": "Samenvatting",
+    "summary_intro": "Wat marketing en sales in deze SLA afspreken, op één pagina: wat het "
+    "omzettarget van de funnel vraagt, of sales dat kan opvolgen, en waar elke afdeling zich "
+    "aan verbindt.",
+    "bridge": "Van omzet naar funnel",
+    "bridge_intro": "Om {revenue} per maand te halen, heeft elke fase deze aantallen per "
+    "maand nodig, naast de volumes van nu:",
+    "now": "Nu per maand",
+    "difference": "Verschil",
+    "commitments": "Belangrijkste toezeggingen",
+    "capacity_ok": "Capaciteit: sales kan {capacity} leads per maand opvolgen en de funnel "
+    "vraagt {mql} MQL's per maand; er is dus ruimte voor {spare} meer.",
+    "capacity_short": "Capaciteit: sales kan {capacity} leads per maand opvolgen, maar de "
+    "funnel vraagt {mql} MQL's per maand: {gap} per maand meer dan sales aankan.",
+    "frame": "Over deze overeenkomst",
+    "parties": "Partijen",
+    "parties_of": "De afdelingen marketing en sales van {org}",
+    "parties_plain": "De afdelingen marketing en sales",
+    "effective": "Ingangsdatum",
+    "effective_on_signing": "De dag waarop de laatste deelnemer ondertekent",
+    "term": "Looptijd",
+    "term_text": "Tot een nieuwere ondertekende versie haar vervangt",
+    "next_revision": "Volgende herziening",
+    "amendments": "Wijzigingen",
+    "amendments_text": "Voorgesteld in een review, door beide afdelingen afgesproken in een "
+    "workshop, vastgesteld als nieuwe versie en opnieuw ondertekend door de deelnemers. "
+    "Tot die tijd geldt deze versie.",
+    "time_zone": "Tijden in",
+    "signatories": "Ondertekenaars",
+    "job_title": "Functie",
+    "linked": "gekoppeld",
+    "linked_note": "Een doelwaarde met “gekoppeld” is het getal dat deze SLA uit de funnel en "
+    "de vastgelegde waarden berekent; het beweegt daarmee mee.",
+    "override_mark": "aangenomen zonder instemming, zie {ref}",
+    "open_points": "Open punten en acties",
+    "open_points_intro": "Deze versie is vastgesteld terwijl deze punten nog open stonden. "
+    "Elk punt heeft een eigenaar en een datum waarop het geregeld is.",
+    "open_point": "Open punt",
+    "due": "Uiterlijk",
+    "finalize_reason": "Reden om met open punten vast te stellen",
+    "op_undecided": "Niet besloten: “{text}” ({section}; {status}).",
+    "op_empty_section": "Nog niets afgesproken bij {section}.",
+    "op_capacity_gap": "De funnel vraagt {mqls} MQL's per maand, maar sales kan er {capacity} "
+    "opvolgen: {gap} per maand te weinig.",
+    "op_missing_department": "Niemand van {department} deed mee.",
+    "op_figure_mismatch": "“{text}” noemt {stated}, maar de SLA berekent {expected} voor "
+    "hetzelfde getal.",
+    "op_figure_linked": "“{text}” noemt {stated}; de doelwaarde is gekoppeld aan de berekende "
+    "{expected}, en die staat in dit document.",
+    "op_field_mismatch": "“{text}” noemt {stated}, maar de vastgelegde waarde voor "
+    "“{field}” is {expected}.",
+    "undecided_open": "niet gestemd of niet getoond",
+    "undecided_revealed": "stemmen getoond, niet besloten",
+    "contested": "Besluiten met tegenstemmen, onthoudingen of zonder stemming",
+    "unanimous": "Unaniem aangenomen",
+    "votes_legend": "Akkoord / onthouding / oneens / blokkade",
+    "rejected_items": "Verworpen punten",
+    "undecided": "Punten zonder besluit",
+    "none": "Geen.",
+    "left_unsigned": "heeft de workshop verlaten zonder te ondertekenen",
+    "hash_check": "Controleer dit document door de SHA-256 te berekenen van het "
+    "Markdown-bestand {file} (bijgevoegd in de pdf en te downloaden uit de workshop), "
+    "bijvoorbeeld met `sha256sum`, of zet het bestand op de pagina /verify van de workshop: "
+    "de uitkomst moet gelijk zijn aan de hash hierboven.",
     "not_agreed": "Nog niet afgesproken.",
     "subtitle": "Service level agreement tussen marketing en sales",
     "date": "Datum",
     "version": "Versie",
     "draft_mark": "CONCEPT",
-    "draft_notice": "Dit is een concept. Het is pas definitief als alle gedelegeerden het "
+    "draft_notice": "Dit is een concept. Het is pas definitief als alle deelnemers het "
     "hebben ondertekend; tot die tijd kan de inhoud nog veranderen.",
     "contents": "Inhoud",
     "page": "Pagina",
@@ -237,11 +374,6 @@ NL = {
     "reverse_intro": "Om {revenue} per maand te halen, heeft de funnel elke maand deze "
     "aantallen nodig:",
     "per_month": "Nodig per maand",
-    "capacity": "Sales kan {capacity} leads per maand opvolgen; de funnel vraagt {mql} MQL's "
-    "per maand.",
-    "capacity_warning": "**Capaciteitswaarschuwing:** de funnel vraagt {gap} MQL's per maand "
-    "meer dan sales kan opvolgen. Breid de capaciteit uit of verlaag het volume voordat deze "
-    "SLA ingaat.",
     "subgoals": "Subdoelen en afhankelijkheden",
     "subgoal": "Subdoel",
     "owner": "Eigenaar",
@@ -286,7 +418,7 @@ NL = {
     "trigger": "Aanleiding",
     "who": "Wie",
     "response_time": "Reactietijd",
-    "appendix": "Bijlage: besluiten en deelnemers",
+    "appendix": "Bijlage: besluiten",
     "decisions": "Besluiten",
     "decisions_intro": "Alle punten waarover de workshop heeft besloten, met de stemmen zoals "
     "ze zijn getoond. Een punt heeft instemming als binnen elke afdeling meer mensen akkoord "
@@ -304,14 +436,14 @@ NL = {
     "name": "Naam",
     "department": "Afdeling",
     "facilitator": "Facilitator: {name}",
-    "no_participants": "Geen gedelegeerden.",
+    "no_participants": "Geen deelnemers.",
     "signatures": "Ondertekening",
-    "delegate": "Gedelegeerde",
+    "delegate": "Deelnemer",
     "signed_at": "Ondertekend",
     "not_signed": "nog niet ondertekend",
-    "status_open": "Concept, nog te wijzigen",
-    "status_finalized": "Definitief, wacht op ondertekening",
-    "status_signed": "Ondertekend door alle gedelegeerden",
+    "status_open": "Concept",
+    "status_finalized": "Definitieve tekst, wacht op ondertekening",
+    "status_signed": "Ondertekend",
     "hash_final": "Documenthash (SHA-256)",
     "hash_draft": "Concepthash (SHA-256)",
     "hash_note": "Elke handtekening geldt voor precies de versie met deze hash.",
@@ -334,7 +466,7 @@ NL = {
         "agreed": "Aangenomen",
         "rejected": "Verworpen",
         "agree": "Akkoord",
-        "abstain": "Onthouden",
+        "abstain": "Onthouding",
         "disagree": "Oneens",
         "block": "Blokkeren",
         "consent": "Instemming",

@@ -768,6 +768,7 @@ _KPIS = [
         owner="marketing",
         frequency="weekly",
         source=_T("Marketing automation", "Marketing automation"),
+        measure="mqls",
     ),
     _item(
         "kpis",
@@ -780,6 +781,7 @@ _KPIS = [
         owner="joint",
         frequency="monthly",
         source=_CRM,
+        measure="mql_to_sql_rate",
     ),
     _item(
         "kpis",
@@ -792,6 +794,7 @@ _KPIS = [
         owner="sales",
         frequency="monthly",
         source=_CRM,
+        measure="sql_to_opportunity_rate",
     ),
     _item(
         "kpis",
@@ -807,6 +810,7 @@ _KPIS = [
         owner="sales",
         frequency="weekly",
         source=_CRM,
+        measure="first_response_hours",
     ),
     _item(
         "kpis",
@@ -821,6 +825,7 @@ _KPIS = [
         owner="sales",
         frequency="weekly",
         source=_CRM,
+        measure="contacted_within_sla",
     ),
     _item(
         "kpis",
@@ -834,6 +839,7 @@ _KPIS = [
         owner="joint",
         frequency="monthly",
         source=_CRM,
+        measure="manual",
     ),
     _item(
         "kpis",
@@ -846,6 +852,7 @@ _KPIS = [
         owner="sales",
         frequency="monthly",
         source=_CRM,
+        measure="win_rate",
     ),
     _item(
         "kpis",
@@ -858,6 +865,7 @@ _KPIS = [
         owner="sales",
         frequency="quarterly",
         source=_CRM,
+        measure="average_deal_size",
     ),
     _item(
         "kpis",
@@ -870,6 +878,7 @@ _KPIS = [
         owner="joint",
         frequency="quarterly",
         source=_T("CRM and finance system", "CRM en financieel systeem"),
+        measure="manual",
     ),
     _item(
         "kpis",
@@ -882,6 +891,7 @@ _KPIS = [
         owner="joint",
         frequency="quarterly",
         source=_T("Survey tool", "Enquêtetool"),
+        measure="manual",
     ),
 ]
 
@@ -1054,6 +1064,7 @@ _FIELDS = {
             "Een live KPI-dashboard dat beide teams altijd kunnen inzien, en een wekelijks "
             "SLA-rapport.",
         ),
+        "revision_period": "quarter",
     },
 }
 

@@ -9,6 +9,13 @@ JOURNEY_KINDS = ("phase", "gap", "moment")
 OPPORTUNITY_KINDS = ("criterion", "stage")
 FREQUENCIES = ("daily", "weekly", "monthly", "quarterly")
 PERIODS = ("month", "quarter", "year")
+REVISION_PERIODS = ("month", "quarter", "half_year", "year")
+# What a KPI measures; the app computes all but "manual" (see domain/figures.py).
+KPI_MEASURES = (
+    "new_leads", "mqls", "sals", "sqls", "opportunities", "deals_won", "revenue_won",
+    "average_deal_size", "mql_to_sql_rate", "sql_to_opportunity_rate", "win_rate",
+    "contacted_within_sla", "first_response_hours", "manual",
+)  # fmt: skip
 
 # Structured fields an item of a section may carry in `details`.
 ITEM_DETAILS = {
@@ -34,6 +41,7 @@ ITEM_DETAILS = {
         "owner": OWNERS,
         "frequency": FREQUENCIES,
         "source": "text",
+        "measure": KPI_MEASURES,
     },
     "escalation": {"trigger": "text", "who": "text", "response_time": "text"},
     "governance": {"owner": OWNERS},
@@ -65,6 +73,8 @@ FIELDS = {
         "review_cadence": "text",
         "attendees": "text",
         "monitoring": "text",
+        "revision_period": REVISION_PERIODS,  # how often the SLA itself is revised
+        "effective_date": "date",  # when the SLA takes effect; blank: the last signature
     },
     "goals": {"summary": "text"},
     "journey": {"dots_per_delegate": "int"},
