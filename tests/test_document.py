@@ -7,12 +7,8 @@ import re
 import markdown
 import pytest
 
-from workshop.document.canonical import (
-    canonical_markdown,
-    document_hash,
-    document_markdown,
-    escape_markdown,
-)
+from workshop.document.canonical import canonical_markdown, document_hash, document_markdown
+from workshop.document.format import escape_markdown
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -175,8 +171,8 @@ def test_the_six_parts_come_in_order_with_numbered_headings(language):
     assert headings == ["1", "2", "3", "4", "5", "6"]
     positions = [md.index(f"## {part}") for part in PARTS]
     assert positions == sorted(positions)
-    assert md.index("sla-picture:funnel") < positions[0]
-    assert md.index("sla-picture:journey") < positions[0]
+    assert md.index("(funnel.svg)") < positions[0]
+    assert md.index("(journey.svg)") < positions[0]
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
@@ -203,14 +199,19 @@ def test_hostile_text_renders_literally(hostile, where):
 @pytest.mark.parametrize(
     ("raw", "escaped"),
     [
-        ("<script>", "&lt;script&gt;"),
-        ("[x](javascript:y)", "\\[x\\]\\(javascript:y\\)"),
-        ("![p](file:///etc/passwd)", "\\!\\[p\\]\\(file:///etc/passwd\\)"),
+        ("<script>", "&lt;script>"),
+        ("[x](javascript:y)", "\\[x\\](javascript:y)"),
+        ("![p](file:///etc/passwd)", "!\\[p\\](file:///etc/passwd)"),
+        ("R&D (Q1) 2 < 3, a+b!", "R&D (Q1) 2 < 3, a+b!"),
+        ("snake_case and _under_", "snake_case and \\_under\\_"),
+        ("&amp; &#60;", "&amp;amp; &amp;#60;"),
+        ("# heading", "\\# heading"),
+        ("> quote", "\\> quote"),
         ("a | b", "a \\| b"),
         ("1. first", "1\\. first"),
         ("- item", "\\- item"),
         ("two\nlines", "two lines"),
-        ("AT&T", "AT&amp;T"),
+        ("AT&T", "AT&T"),
         ("e-mail 2.4", "e-mail 2.4"),
         (None, ""),
     ],
@@ -280,8 +281,8 @@ def test_export_contains_the_canonical_text_and_the_signature_sheet():
     ]  # fmt: skip
     md = document_markdown(data, draft=True)
     assert canonical_markdown(data) in md
-    assert "| Mia Marketing | Marketing | not signed yet |" in md
-    assert "| Sam Sales | Sales | 5 March 2026, 11:30 UTC |" in md
+    assert "| Mia Marketing | — | Marketing | not signed yet |" in md
+    assert "| Sam Sales | — | Sales | 5 March 2026, 11:30 UTC |" in md
     assert "**Document hash (SHA-256):** `" + "a" * 64 + "`" in md
 
 
@@ -296,10 +297,12 @@ def test_a_draft_carries_the_hash_of_its_canonical_text():
     ("language", "expected"),
     [
         ("en", ["1. Joint goals", "Joint", "Weekly", "Not agreed", "€2,400,000 per year",
-                "6 attempts over 10 working days", "Capacity warning", "Moment of truth"]),
+                "6 attempts over 10 working days", "Capacity: sales can follow up 43 leads",
+                "Moment of truth", "Revenue bridge"]),
         ("nl", ["1. Gezamenlijke doelen", "Gezamenlijk", "Wekelijks", "Bijlage",
                 "€ 2.400.000 per jaar", "6 pogingen verspreid over 10 werkdagen",
-                "Capaciteitswaarschuwing", "Hiaat", "per maand", "Jaar", "Afgesproken aanpak"]),
+                "Capaciteit: sales kan 43 leads", "Hiaat", "per maand", "Jaar",
+                "Afgesproken aanpak", "Van omzet naar funnel"]),
     ],
 )  # fmt: skip
 def test_labels_follow_the_language(language, expected):
@@ -321,16 +324,18 @@ def test_overrides_list_items_agreed_without_consent_with_their_reason():
     data = sample()
     data["agreed"][0].update(consensus="blocked", decision_reason="Legal requires it")
     _, appendix = body_and_appendix(canonical_markdown(data))
-    assert "| Funnel stages | Inquiry stage | Blocked | Legal requires it |" in appendix
+    assert "| O1 | Inquiry stage | Blocked | Legal requires it |" in appendix
+    body, _ = body_and_appendix(canonical_markdown(data))
+    assert "Inquiry stage *(agreed without consent, see O1)*" in body
 
 
 @pytest.mark.parametrize(
     ("data", "missing"),
     [
-        ({}, 15),
-        ({"workshop": {"language": "nl"}}, 15),
+        ({}, 16),
+        ({"workshop": {"language": "nl"}}, 16),
         (sample(agreed=[], rejected=[]), 10),
-        ({**sample(), "fields": {}, "targets": {}, "signoff": None, "participants": []}, 4),
+        ({**sample(), "fields": {}, "targets": {}, "signoff": None, "participants": []}, 5),
     ],
 )
 def test_missing_data_never_crashes_nor_breaks_tables(data, missing):
@@ -341,8 +346,11 @@ def test_missing_data_never_crashes_nor_breaks_tables(data, missing):
         assert len(lines) >= 3 and set(lines[1]) <= set("|-: ")
 
 
-def test_participants_and_facilitator_are_listed():
-    _, appendix = body_and_appendix(canonical_markdown(sample()))
-    assert "| Mia Marketing | Marketing |" in appendix
-    assert "| Sam Sales | Sales |" in appendix
-    assert "Facilitator: Fiona" in appendix
+def test_signatories_and_facilitator_are_listed_in_the_frame():
+    data = sample()
+    data["participants"][0]["job_title"] = "Head of marketing"
+    body, _ = body_and_appendix(canonical_markdown(data))
+    frame = body.split("## About this agreement")[1].split("\n## ")[0]
+    assert "| Mia Marketing | Head of marketing | Marketing |" in frame
+    assert "| Sam Sales | — | Sales |" in frame
+    assert "Facilitator: Fiona" in frame

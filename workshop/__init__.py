@@ -53,6 +53,7 @@ def create_app(test_config=None):
     app.register_blueprint(views.bp)
     app.register_blueprint(exports_api.bp)
     app.cli.add_command(exports_api.export_command)
+    app.cli.add_command(exports_api.verify_command)
 
     db.migrate(app.config["DATABASE"])
     security.trust_proxy(app)

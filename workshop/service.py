@@ -20,6 +20,14 @@ from .validation import N_, Invalid, OneOf, Text, TimeZone, check_payload
 MAX_DELEGATES = 8
 TIME_ZONES = tuple(sorted(zoneinfo.available_timezones() | {"UTC"}))
 DEFAULT_TIME_ZONE = "Europe/Amsterdam"
+# The home page offers these; the API takes any IANA name.
+COMMON_TIME_ZONES = (
+    "Europe/Amsterdam", "Europe/Brussels", "Europe/London", "Europe/Dublin", "Europe/Berlin",
+    "Europe/Paris", "Europe/Madrid", "Europe/Stockholm", "Europe/Warsaw", "Europe/Athens",
+    "Africa/Johannesburg", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo",
+    "Australia/Sydney", "America/New_York", "America/Chicago", "America/Los_Angeles",
+    "America/Sao_Paulo", "America/Paramaribo", "America/Curacao", "UTC",
+)  # fmt: skip
 
 CREATE_SPECS = {
     "title": Text(max_len=120),

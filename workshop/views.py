@@ -31,7 +31,12 @@ bp = Blueprint("views", __name__)
 
 @bp.app_context_processor
 def page_globals():
-    return {"csrf_token": csrf_token, "locale": str(get_locale()), "display_code": display_code}
+    return {
+        "csrf_token": csrf_token,
+        "locale": str(get_locale()),
+        "display_code": display_code,
+        "time_zones": service.COMMON_TIME_ZONES,
+    }
 
 
 def error_text(exc):
@@ -54,6 +59,7 @@ def create():
         "organisation": form.get("organisation", ""),
         "language": form.get("language", ""),
         "start_from": form.get("start_from", "draft"),
+        "time_zone": form.get("time_zone") or service.DEFAULT_TIME_ZONE,
     }
     if not client_allows("join"):
         exc = CommandError("rate_limited", N_("Too many attempts: wait a minute."))
@@ -106,7 +112,11 @@ def join(code):
     form, error, status = {}, None, 200
     if request.method == "POST":
         form = request.form.to_dict()
-        payload = {"name": form.get("name", ""), "department": form.get("department", "")}
+        payload = {
+            "name": form.get("name", ""),
+            "department": form.get("department", ""),
+            "job_title": form.get("job_title", ""),
+        }
         if not client_allows("join"):
             exc = CommandError("rate_limited", N_("Too many attempts: wait a minute."))
             error, status = error_text(exc), 429

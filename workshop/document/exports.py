@@ -3,14 +3,18 @@
 from pathlib import Path
 
 import click
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask.cli import with_appcontext
+from flask_babel import get_locale
 
 from .. import service, store
 from ..api import member_required
+from ..commands import CommandError
 from ..db import get_db
 from ..domain.codes import normalise_code
-from . import reading
+from ..security import client_allows
+from ..validation import N_
+from . import reading, verify
 from . import render as export
 
 bp = Blueprint("exports", __name__)
@@ -47,12 +51,44 @@ def export_md(workshop, member):
     return _download(body, "text/markdown", filename)  # Flask adds charset=utf-8
 
 
+@bp.get("/api/workshops/<code>/export.zip")
+@member_required
+def export_zip(workshop, member):
+    """The Markdown with its pictures beside it, so any Markdown viewer shows them."""
+    data = export.document_for(get_db(), workshop)
+    draft = export.is_draft(data)
+    body = export.markdown_zip(data, draft)
+    return _download(body, "application/zip", export.export_filename(data, draft, "zip"))
+
+
 @bp.get("/api/workshops/<code>/document")
 @member_required
 def document_view(workshop, member):
     """The document to read before signing: sanitised HTML per part, changes since the
     previous version."""
     return jsonify(reading.reading_view(get_db(), workshop))
+
+
+@bp.get("/verify")
+def verify_page():
+    """Drop a signed SLA (.md or .pdf) to learn which workshop and version it is."""
+    return render_template("verify.html", result=None)
+
+
+@bp.post("/verify")
+def verify_upload():
+    """Checks the uploaded file against every finalized version; nothing is stored."""
+    if not client_allows("lookup"):
+        exc = CommandError("rate_limited", N_("Too many attempts: wait a minute."))
+        message = service.translate(exc.message, exc.params, str(get_locale()))
+        return render_template("verify.html", result=None, error=message), 429
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        message = service.translate(N_("Choose a file to check."), {}, str(get_locale()))
+        return render_template("verify.html", result=None, error=message), 400
+    result = verify.verify_bytes(get_db(), upload.read())
+    matches, lines = verify.report(result, str(get_locale()))
+    return render_template("verify.html", result={"match": matches, "lines": lines})
 
 
 @click.command("export")
@@ -75,3 +111,16 @@ def export_command(code, kind, output):
     else:
         path.write_text(export.markdown_export(data, draft), encoding="utf-8")
     click.echo(str(path))
+
+
+@click.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--language", type=click.Choice(["en", "nl"]), default="en")
+@with_appcontext
+def verify_command(file, language):
+    """Say which workshop and version a .md or .pdf is and who signed it; exit 1 if none."""
+    result = verify.verify_bytes(get_db(), Path(file).read_bytes())
+    matches, lines = verify.report(result, language)
+    for line in lines:
+        click.echo(line)
+    raise SystemExit(0 if matches else 1)

@@ -26,8 +26,8 @@ def escape_markdown(value):
         return ""
     text = " ".join(str(value).split()).translate(_ESCAPES)
     text = _UNDERSCORE.sub(r"\\_", text)
-    text = _TAG_START.sub("&lt;", text)
     text = _ENTITY.sub("&amp;", text)
+    text = _TAG_START.sub("&lt;", text)
     # "1." or "-" or "#" at the start would open a list, a quote or a heading.
     return _LINE_START.sub(_escape_start, text)
 

@@ -8,9 +8,11 @@ The PDF is PDF/A-3b and carries the Markdown whose SHA-256 is the signed hash.
 import base64
 import hashlib
 import html
+import io
 import mimetypes
 import re
 import threading
+import zipfile
 from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -72,6 +74,28 @@ def export_filename(data, draft, extension):
 
 def markdown_export(data, draft) -> str:
     return document_markdown(data, draft)
+
+
+def markdown_zip(data, draft) -> bytes:
+    """A zip of the Markdown (the signed bytes once finalized), its two pictures under the
+    names it links to, and, once finalized, the signatures in a file of their own."""
+    entries = [(export_filename(data, draft, "md"), markdown_export(data, draft))]
+    entries += [
+        (PICTURE_SRC.format(name), svg)
+        for name, svg in (data.get("pictures") or {}).items()
+        if name in PICTURES and svg
+    ]
+    if is_frozen(data):
+        name = export_filename(data, draft, "md").replace(".md", "-signatures.md")
+        entries.append((name, "\n\n".join(signature_blocks(data)) + "\n"))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in entries:
+            # A fixed date: the same document gives the same zip.
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text.encode("utf-8"))
+    return buffer.getvalue()
 
 
 def body_markdown(data):
@@ -240,7 +264,7 @@ def _sanitised_html(md):
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_attribute_filter,
-        url_schemes={"sla-picture"},
+        url_schemes=set(),  # only relative links: anchors and the two pictures
         link_rel=None,
         strip_comments=True,
     )
