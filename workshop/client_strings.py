@@ -304,13 +304,57 @@ def ui():
         ),
         "reopen": _("Reopen the document"),
         "reopen_confirm": _("Reopen the document? Every signature on this version becomes void."),
-        "sign_hint": _("Read the document (download the PDF), then sign this exact version."),
+        "sign_hint": _("Read the document below, then sign exactly this version at the end."),
         "sign": _("Sign the SLA"),
         "you_signed": _("You signed on %(at)s."),
         "all_signed": _("Every delegate has signed: the SLA is agreed."),
         "signatures": _("Signatures"),
         "signed": _("signed"),
         "not_signed": _("not signed yet"),
+        # The document in the page (review and sign-off), the readiness check, finalizing
+        # with open points and signing what is shown.
+        "document_title": _("The SLA document"),
+        "contents": _("Contents"),
+        "back_to_contents": _("Back to the contents"),
+        "document_loading": _("Loading the document…"),
+        "document_updating": _("Updating…"),
+        "document_error": _("The document could not be loaded: %(error)s"),
+        "hash_pending": _(
+            "The fingerprint (SHA-256) is fixed when the facilitator finalizes the document."
+        ),
+        "changed_since": _("Changed since version %(n)s"),
+        "changed_parts": _("Parts changed since version %(n)s:"),
+        "nothing_changed": _("Nothing has changed since version %(n)s."),
+        "what_changed": _("What changed"),
+        "change_added": _("Added"),
+        "change_removed": _("Removed"),
+        "readiness": _("Readiness check"),
+        "open_point_one": _("1 open point"),
+        "open_points_n": _("%(n)s open points"),
+        "no_open_points": _("No open points: the document is ready to finalize."),
+        "open_points_hint": _(
+            "Settle these points, or finalize with a reason: they are then recorded in the "
+            "document as actions, each with an owner and a due date."
+        ),
+        "open_points_list": _("Open points"),
+        "go_to_stage": _("Go to %(stage)s"),
+        "finalize_with_points": _("Finalize with open points"),
+        "finalize_reason": _("Why finalize now?"),
+        "finalize_reason_hint": _(
+            "Your reason is printed in the document with the open points (at most 1,000 "
+            "characters)."
+        ),
+        "finalize_confirm": _("Finalize with these open points"),
+        "finalizing": _("Finalizing…"),
+        "finalize_moves_on": _("After finalizing, everyone moves on to %(stage)s."),
+        "sign_heading": _("Sign this version"),
+        "sign_exact": _(
+            "You sign exactly the text shown above, version %(n)s, with this fingerprint "
+            "(SHA-256):"
+        ),
+        "sign_loading": _("Loading the version to sign…"),
+        "jump_to_sign": _("Go to the signature"),
+        "signing": _("Signing…"),
     }
 
 

@@ -1,7 +1,8 @@
 // The page script: connect, receive each `state` snapshot, render the view for this person.
 import { html, render, useState, useEffect, S, t, label, root, page, connect, onState, onError, send, itemsOf } from "./lib.js";
 import { Agenda, StageHeader, People, Timer, TimerControls, ItemCard, StatusBadge, FieldsForm } from "./components.js";
-import { PANELS, JoinInfo, ReverseFunnel, ReviewSummary } from "./stages.js";
+import { PANELS, JoinInfo, ReverseFunnel, ReviewTotals } from "./stages.js";
+import { SlaDocument, useDocument, showsDocument } from "./document.js";
 
 const statusEl = document.getElementById("connection");
 
@@ -40,8 +41,9 @@ function PresentItems({ state, viewer }) {
   const sections = review ? Object.keys(S.sections) : S.sections_by_stage[state.stage] || [];
   const items = sections.flatMap((s) => itemsOf(state, s));
   const revealed = items.filter((i) => i.status === "revealed" && i.tally);
-  const listed = (section) => itemsOf(state, section).filter((i) => (review ? i.status === "open"
-    : i.status !== "revealed" && !(i.section === "journey" && i.details.kind === "phase")));
+  // At review the document below lists what is still open; only revealed results show here.
+  const listed = (section) => (review ? [] : itemsOf(state, section).filter((i) =>
+    i.status !== "revealed" && !(i.section === "journey" && i.details.kind === "phase")));
   return html`
     ${revealed.length > 0 && html`<div class="items present-items">${revealed.map((item) => html`<${ItemCard} key=${item.id}
       state=${viewer} item=${item} />`)}</div>`}
@@ -57,7 +59,7 @@ function PresentItems({ state, viewer }) {
     </section>`)}`;
 }
 
-function Present({ state }) {
+function Present({ state, doc }) {
   const viewer = { ...state, you: { ...state.you, role: "viewer" } };
   const ready = state.participants.filter((p) => p.ready).length;
   const signed = new Set(state.signoff.signatures.map((s) => s.participant_id));
@@ -73,7 +75,7 @@ function Present({ state }) {
     ${state.stage === "funnel" && html`<figure class="diagram"><img src=${`/w/${page.code}/funnel.svg?v=${state.version}`} alt=${t("funnel_diagram")} /></figure>`}
     ${state.stage === "journey" && html`<figure class="diagram"><img src=${`/w/${page.code}/journey.svg?v=${state.version}`} alt=${t("journey_map")} /></figure>`}
     ${state.stage === "targets" && html`<div class="targets-grid"><${FieldsForm} state=${viewer} section="targets" /><${ReverseFunnel} state=${viewer} /></div>`}
-    ${state.stage === "review" && html`<section class="card present-review"><${ReviewSummary} state=${state} /></section>`}
+    ${state.stage === "review" && html`<${ReviewTotals} state=${state} />`}
     ${state.stage === "signoff" && html`<section class="card">
       <p class="signoff-status"><strong>${t(`signoff_${state.signoff.status}`)}</strong></p>
       <ul class="present-list">${state.participants.map((p) => html`<li key=${p.id} class=${signed.has(p.id) ? "status-agreed" : "status-open"}>
@@ -83,6 +85,7 @@ function Present({ state }) {
         <span>${signed.has(p.id) ? t("signed") : t("not_signed")}</span></li>`)}</ul>
     </section>`}
     <${PresentItems} state=${state} viewer=${viewer} />
+    ${showsDocument(state) && html`<${SlaDocument} info=${doc} present=${true} />`}
   </div>`;
 }
 
@@ -93,12 +96,14 @@ function App() {
     connect(setStatus);
   }, []);
   const stage = state && state.stage;
+  // Fetched here, above the panels, so going from review to sign-off keeps the document.
+  const doc = useDocument(state, Boolean(state && showsDocument(state)));
   useEffect(() => {
     const heading = document.getElementById("stage-title");
     if (heading && document.activeElement === document.body) heading.focus({ preventScroll: true });
   }, [stage]);
   if (!state) return html`<p class="muted">${t("connecting")}</p>`;
-  if (page.view === "present") return html`<${Present} state=${state} />`;
+  if (page.view === "present") return html`<${Present} state=${state} doc=${doc} />`;
   const Panel = PANELS[state.stage];
   const facilitator = state.you.role === "facilitator";
   return html`<div class=${`layout ${facilitator ? "is-facilitator" : "is-delegate"}`}>
@@ -106,7 +111,7 @@ function App() {
     <aside class="sidebar-left"><${Agenda} state=${state} /><${LanguageSwitch} state=${state} /></aside>
     <section class="stage-panel" aria-labelledby="stage-title">
       <${StageHeader} state=${state}><${Timer} state=${state} /></${StageHeader}>
-      <${Panel} state=${state} />
+      <${Panel} state=${state} doc=${doc} />
     </section>
     <aside class="sidebar-right">
       <${People} state=${state} />

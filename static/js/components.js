@@ -202,7 +202,7 @@ export function ItemCard({ state, item, extra, compact }) {
   const facilitator = isFacilitator(state);
   const [editing, setEditing] = useState(false);
   const revealed = item.tally !== null;
-  return html`<article class=${`item status-${item.status}`} aria-label=${item.text}>
+  return html`<article class=${`item status-${item.status}`} aria-label=${item.text} id=${`item-${item.id}`} tabindex="-1">
     <header class="item-head">
       <${StatusBadge} status=${item.status} />
       ${item.from_draft && html`<span class="badge muted">${t("from_draft")}</span>`}

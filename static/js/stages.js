@@ -1,6 +1,7 @@
 // One panel per stage, each rendered from the `state` snapshot.
 import { html, useState, S, t, label, send, page, itemsOf, isFacilitator } from "./lib.js";
 import { ItemSection, FieldsForm, ItemCard } from "./components.js";
+import { SlaDocument, Readiness, canFinalize } from "./document.js";
 
 function Lobby({ state }) {
   const me = state.participants.find((p) => p.id === state.you.id);
@@ -114,11 +115,22 @@ export function ReviewSummary({ state }) {
       })}</tbody></table>`;
 }
 
-function Review({ state }) {
+// Agreed, still open and rejected over all sections: one line for the projector.
+export function ReviewTotals({ state }) {
+  const count = (fn) => state.items.filter(fn).length;
+  return html`<p class="big-count review-totals">
+    <span>${t("agreed_items")}: ${count((i) => i.status === "agreed")}</span>
+    <span>${t("open_items")}: ${count((i) => i.status === "open" || i.status === "revealed")}</span>
+    <span>${t("rejected_items")}: ${count((i) => i.status === "rejected")}</span></p>`;
+}
+
+function Review({ state, doc }) {
   const open = state.items.filter((i) => i.status === "open" || i.status === "revealed");
   return html`<div class="review">
     <p class=${open.length ? "warning" : "ok"} role="status">${open.length ? "⚠ " + t("review_open", { n: open.length }) : "✔ " + t("review_ready")}</p>
-    <${ReviewSummary} state=${state} />
+    ${canFinalize(state) && html`<${Readiness} state=${state} />`}
+    <div class="card"><${ReviewSummary} state=${state} /></div>
+    <${SlaDocument} info=${doc} />
     ${open.length > 0 && html`<h2>${t("open_items")}</h2>
       <div class="items">${open.map((item) => html`<${ItemCard} key=${item.id} state=${state} item=${item} />`)}</div>`}
     <${ExportButtons} state=${state} />
@@ -157,29 +169,56 @@ export function ExportButtons({ state }) {
   </div>`;
 }
 
-function Signoff({ state }) {
+// Delegates sign what they read: the Sign button comes after the document and signs the hash
+// of the document on screen, only once that is the finalized version.
+function SignCard({ state, doc }) {
+  const so = state.signoff;
+  const [busy, setBusy] = useState(false);
+  const shown = doc && doc.doc;
+  const ready = shown && shown.status !== "open" && shown.document_hash === so.document_hash;
+  const sign = async () => {
+    if (busy || !ready) return;
+    setBusy(true);
+    await send("sign", { document_hash: shown.document_hash });
+    setBusy(false);
+  };
+  return html`<section class="card sign-card" id="sign-card" aria-labelledby="sign-title">
+    <h2 id="sign-title" tabindex="-1">${t("sign_heading")}</h2>
+    ${ready
+      ? html`<p>${t("sign_exact", { n: shown.version })}</p>
+        <p class="hash"><code>${shown.document_hash}</code></p>`
+      : html`<p class="muted" role="status">${t("sign_loading")}</p>`}
+    <button class="button primary" disabled=${!ready || busy} aria-busy=${busy} onClick=${sign}>
+      <span aria-hidden="true">✍</span> ${busy ? t("signing") : t("sign")}</button>
+  </section>`;
+}
+
+function jumpToSign(event) {
+  event.preventDefault();
+  const target = document.getElementById("sign-title");
+  if (target) { target.scrollIntoView({ block: "start" }); target.focus({ preventScroll: true }); }
+}
+
+function Signoff({ state, doc }) {
   const so = state.signoff;
   const facilitator = isFacilitator(state);
-  const open = state.items.filter((i) => i.status === "open" || i.status === "revealed").length;
   const mine = so.signatures.find((s) => s.participant_id === state.you.id);
+  const toSign = !facilitator && so.status === "finalized" && !mine;
   const signedIds = new Set(so.signatures.map((s) => s.participant_id));
   return html`<div class="signoff">
     <section class="card">
       <p class=${`signoff-status status-${so.status}`}><strong>${t(`signoff_${so.status}`)}</strong>
         ${" · "}${t("document_version", { n: so.version })}</p>
-      ${so.document_hash && html`<p class="hash"><span class="muted">SHA-256</span> <code>${so.document_hash}</code></p>`}
-      ${facilitator && so.status === "open" && html`
-        ${open > 0 && html`<p class="warning">⚠ ${t("review_open", { n: open })}</p>`}
-        <button class="button primary" onClick=${() => send("finalize")}>${t("finalize")}</button>
-        <p class="muted">${t("finalize_hint")}</p>`}
+      ${so.document_hash && !toSign && html`<p class="hash"><span class="muted">SHA-256</span> <code>${so.document_hash}</code></p>`}
       ${facilitator && so.status !== "open" && html`
         <button class="button danger" onClick=${() => window.confirm(t("reopen_confirm")) && send("reopen")}>${t("reopen")}</button>`}
-      ${!facilitator && so.status === "finalized" && !mine && html`
-        <p>${t("sign_hint")}</p>
-        <button class="button primary" onClick=${() => send("sign", { document_hash: so.document_hash })}><span aria-hidden="true">✍</span> ${t("sign")}</button>`}
+      ${toSign && html`<p>${t("sign_hint")} <a href="#sign-card" onClick=${jumpToSign}>${t("jump_to_sign")}</a></p>`}
       ${mine && html`<p class="ok">✔ ${t("you_signed", { at: new Date(mine.signed_at).toLocaleString(state.you.language) })}</p>`}
       ${so.status === "signed" && html`<p class="ok">✔ ${t("all_signed")}</p>`}
     </section>
+    ${canFinalize(state) && html`<${Readiness} state=${state} />`}
+    <${SlaDocument} info=${doc} />
+    ${toSign && html`<${SignCard} state=${state} doc=${doc} />`}
     <section class="card">
       <h2>${t("signatures")}</h2>
       <ul class="signature-list">${state.participants.map((p) => html`<li key=${p.id}>
