@@ -326,7 +326,7 @@ def test_overrides_list_items_agreed_without_consent_with_their_reason():
     _, appendix = body_and_appendix(canonical_markdown(data))
     assert "| O1 | Inquiry stage | Blocked | Legal requires it |" in appendix
     body, _ = body_and_appendix(canonical_markdown(data))
-    assert "Inquiry stage *(agreed without consent, see O1)*" in body
+    assert "Inquiry stage *(no consent, O1)*" in body
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """Before signing: the readiness check finds what the SLA leaves open or contradicts."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import fresh_state, last_state, send
 from workshop.domain import figures, readiness
@@ -21,10 +23,20 @@ from workshop.domain import figures, readiness
         ("≥ 100 % of goal (140 a month)", "en", [(100.0, "percent"), (140.0, "count")]),
         ("3–4×", "en", [(3.0, "count"), (4.0, "count")]),
         ("no numbers", "en", []),
+        ("2,4 hours", "en", [(2.4, "hours")]),
+        ("1.000.000", "en", [(1000000.0, "count")]),
     ],
 )
 def test_stated_numbers(text, language, expected):
     assert figures.stated_numbers(text, language) == expected
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789.,%€ hmuur-→"), max_size=40),
+       st.sampled_from(["en", "nl"]))  # fmt: skip
+def test_any_text_reads_without_error(text, language):
+    """The readiness check runs on every change: no text may break it."""
+    figures.stated_numbers(text, language)
+    figures.hour_claims(text)
 
 
 @pytest.mark.parametrize(
@@ -211,5 +223,5 @@ def test_readiness_finds_every_contradiction_and_finalize_records_them(
     assert gap["text"] in appendix
     assert "Margin is not ours to promise" in appendix
     # Agreeing without consent is marked in the main text.
-    marker = {"en": "agreed without consent, see O1", "nl": "aangenomen zonder instemming, zie O1"}
+    marker = {"en": "no consent, O1", "nl": "geen instemming, O1"}
     assert marker[language] in md.split("\n## ")[3]

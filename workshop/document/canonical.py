@@ -160,7 +160,7 @@ def _commitments(data, department, t):
         if detail(i, "owner") == department
         and (detail(i, "target") or parts.kpi_target(i, data, t))
     ]
-    return lines[:5]
+    return lines[:4]  # the summary stays one page
 
 
 def _frame(data, t):

@@ -40,6 +40,10 @@ def build(state, members, workshop):
         {**{k: item[k] for k in ITEM_KEYS}, "proposed_by": names.get(item["created_by"])}
         for item in state["items"]
     ]
+    for item in items:
+        # Decided without a single vote: say so, rather than "no consent".
+        if item["tally"] is not None and not any(item["tally"].values()):
+            item["consensus"] = "not_voted"
     agreed = [i for i in items if i["status"] == "agreed"]
     funnel_agreed = [i for i in agreed if i["section"] == "funnel"]
     # The document's reverse funnel uses the agreed funnel stages only.

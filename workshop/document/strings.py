@@ -43,7 +43,7 @@ EN = {
     "linked": "linked",
     "linked_note": "A target marked “linked” is the figure this SLA computes from the funnel "
     "and the captured values; it moves with them.",
-    "override_mark": "agreed without consent, see {ref}",
+    "override_mark": "no consent, {ref}",
     # Open points
     "open_points": "Open points and actions",
     "open_points_intro": "This version was finalized with these points still open. Each has "
@@ -187,7 +187,8 @@ EN = {
     "consensus": "Consensus",
     "overrides": "Agreed without consent",
     "overrides_intro": "These items were agreed although the votes did not show the consent "
-    "of both departments. The facilitator recorded a reason for each.",
+    "of both departments; the main text marks each with its number. The facilitator "
+    "recorded a reason for each.",
     "no_overrides": "None: every agreed item had the consent of both departments.",
     "participants": "Participants",
     "name": "Name",
@@ -293,7 +294,7 @@ NL = {
     "linked": "gekoppeld",
     "linked_note": "Een doelwaarde met “gekoppeld” is het getal dat deze SLA uit de funnel en "
     "de vastgelegde waarden berekent; het beweegt daarmee mee.",
-    "override_mark": "aangenomen zonder instemming, zie {ref}",
+    "override_mark": "geen instemming, {ref}",
     "open_points": "Open punten en acties",
     "open_points_intro": "Deze versie is vastgesteld terwijl deze punten nog open stonden. "
     "Elk punt heeft een eigenaar en een datum waarop het geregeld is.",
@@ -430,7 +431,8 @@ NL = {
     "consensus": "Consensus",
     "overrides": "Aangenomen zonder instemming",
     "overrides_intro": "Deze punten zijn aangenomen hoewel de stemming geen instemming van "
-    "beide afdelingen liet zien. De facilitator heeft bij elk punt de reden vastgelegd.",
+    "beide afdelingen liet zien; de hoofdtekst markeert elk punt met zijn nummer. De "
+    "facilitator heeft bij elk punt de reden vastgelegd.",
     "no_overrides": "Geen: elk aangenomen punt had de instemming van beide afdelingen.",
     "participants": "Deelnemers",
     "name": "Naam",

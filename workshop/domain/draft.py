@@ -333,34 +333,34 @@ _GOALS = [
     _item(
         "goals",
         _T(
-            "Grow revenue from new customers to € 2.4 m a year",
+            "Grow revenue from new customers to €2.4 million a year",
             "De omzet uit nieuwe klanten groeit naar € 2,4 mln per jaar",
         ),
         metric=_T("Booked revenue from new customers", "Geboekte omzet uit nieuwe klanten"),
-        target=_T("€ 2.4 m", "€ 2,4 mln"),
+        target=_T("€2.4 million", "€ 2,4 mln"),
         period="year",
     ),
     _item(
         "goals",
         _T(
-            "Keep the gross margin on new deals at 35 % or more",
-            "De brutomarge op nieuwe deals blijft op minimaal 35 %",
+            "Keep the gross margin on new deals at 35% or more",
+            "De brutomarge op nieuwe deals blijft op minimaal 35%",
         ),
         metric=_T("Gross margin on newly won deals", "Brutomarge op nieuw gewonnen deals"),
-        target=_T("≥ 35 %", "≥ 35 %"),
+        target=_T("≥ 35%", "≥ 35%"),
         period="year",
     ),
     _item(
         "goals",
         _T(
-            "Keep our customers: at least 92 % renew each year",
-            "We houden onze klanten vast: minstens 92 % verlengt elk jaar",
+            "Keep our customers: at least 92% renew each year",
+            "We houden onze klanten vast: minstens 92% verlengt elk jaar",
         ),
         metric=_T(
             "Customer retention (share of customers that renew; churn is the rest)",
             "Klantretentie (aandeel klanten dat verlengt; de rest is churn)",
         ),
-        target=_T("≥ 92 %", "≥ 92 %"),
+        target=_T("≥ 92%", "≥ 92%"),
         period="year",
     ),
     _item(
@@ -407,7 +407,7 @@ _TARGETS = [
             "Share of MQLs contacted within 4 hours",
             "Aandeel MQL's dat binnen 4 uur is benaderd",
         ),
-        target=_T("≥ 90 %", "≥ 90 %"),
+        target=_T("≥ 90%", "≥ 90%"),
         depends_on=_T(
             "Marketing routes each MQL straight to the right account owner, with a task, the "
             "lead score and the engagement history.",
@@ -423,7 +423,7 @@ _TARGETS = [
         ),
         owner="sales",
         metric=_T("SQL → opportunity rate", "Conversie SQL → opportunity"),
-        target=_T("≥ 60 %", "≥ 60 %"),
+        target=_T("≥ 60%", "≥ 60%"),
         depends_on=_T(
             "Marketing only hands over leads that meet the agreed MQL criteria, with complete "
             "contact and company data.",
@@ -461,7 +461,7 @@ _TARGETS = [
             "Share of recycled leads that become an MQL again within 180 days",
             "Aandeel teruggegeven leads dat binnen 180 dagen opnieuw MQL wordt",
         ),
-        target=_T("≥ 15 %", "≥ 15 %"),
+        target=_T("≥ 15%", "≥ 15%"),
         depends_on=_T(
             "Sales records lead status and loss reasons in the CRM within 2 working days.",
             "Sales legt leadstatus en verliesredenen binnen 2 werkdagen vast in het CRM.",
@@ -764,7 +764,7 @@ _KPIS = [
             "New MQLs this month compared with the monthly MQL goal.",
             "Nieuwe MQL's deze maand afgezet tegen het maanddoel.",
         ),
-        target=_T("≥ 100 % of goal (140 a month)", "≥ 100 % van het doel (140 per maand)"),
+        target=_T("≥ 100% of goal (140 a month)", "≥ 100% van het doel (140 per maand)"),
         owner="marketing",
         frequency="weekly",
         source=_T("Marketing automation", "Marketing automation"),
@@ -777,7 +777,7 @@ _KPIS = [
             "Share of MQLs that sales qualifies as SQL within 30 days.",
             "Aandeel MQL's dat sales binnen 30 dagen als SQL kwalificeert.",
         ),
-        target=_T("≥ 30 %", "≥ 30 %"),
+        target=_T("≥ 30%", "≥ 30%"),
         owner="joint",
         frequency="monthly",
         source=_CRM,
@@ -790,7 +790,7 @@ _KPIS = [
             "Share of SQLs that become an opportunity with a value and a close date.",
             "Aandeel SQL's dat een opportunity wordt met een waarde en een sluitdatum.",
         ),
-        target=_T("≥ 60 %", "≥ 60 %"),
+        target=_T("≥ 60%", "≥ 60%"),
         owner="sales",
         frequency="monthly",
         source=_CRM,
@@ -821,7 +821,7 @@ _KPIS = [
             "Aandeel MQL's dat binnen 24 uur is geaccepteerd of geweigerd en binnen de "
             "afgesproken tijd is benaderd.",
         ),
-        target=_T("≥ 90 %", "≥ 90 %"),
+        target=_T("≥ 90%", "≥ 90%"),
         owner="sales",
         frequency="weekly",
         source=_CRM,
@@ -848,7 +848,7 @@ _KPIS = [
             "Share of closed opportunities that were won.",
             "Aandeel afgesloten opportunities dat gewonnen is.",
         ),
-        target=_T("≥ 40 %", "≥ 40 %"),
+        target=_T("≥ 40%", "≥ 40%"),
         owner="sales",
         frequency="monthly",
         source=_CRM,
@@ -861,7 +861,7 @@ _KPIS = [
             "Average first-year value of the deals won in the period.",
             "Gemiddelde waarde in het eerste jaar van de deals die in de periode zijn gewonnen.",
         ),
-        target=_T("≥ € 20,000", "≥ € 20.000"),
+        target=_T("≥ €20,000", "≥ € 20.000"),
         owner="sales",
         frequency="quarterly",
         source=_CRM,
@@ -874,7 +874,7 @@ _KPIS = [
             "Share of customers that did not renew over the last 12 months.",
             "Aandeel klanten dat de afgelopen 12 maanden niet heeft verlengd.",
         ),
-        target=_T("≤ 8 %", "≤ 8 %"),
+        target=_T("≤ 8%", "≤ 8%"),
         owner="joint",
         frequency="quarterly",
         source=_T("CRM and finance system", "CRM en financieel systeem"),
@@ -903,10 +903,10 @@ _ESCALATION = [
         "escalation",
         _T("1. Owner and team leads", "1. Eigenaar en teamleads"),
         trigger=_T(
-            "An SLA agreement is missed two weeks in a row, or a KPI is more than 10 % below "
+            "An SLA agreement is missed two weeks in a row, or a KPI is more than 10% below "
             "target.",
             "Een SLA-afspraak wordt twee weken op rij niet gehaald, of een KPI ligt meer dan "
-            "10 % onder het doel.",
+            "10% onder het doel.",
         ),
         who=_T(
             "The KPI owner with the team leads of marketing and sales.",

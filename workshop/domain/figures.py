@@ -107,7 +107,10 @@ def parse_number(token, language):
     thousands, decimal = (".", ",") if language == "nl" else (",", ".")
     if re.fullmatch(rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+", token):
         return float(token.replace(thousands, ""))
-    return float(token.replace(decimal, "."))
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3}){2,}", token):  # 1.000.000 in either language
+        return float(re.sub(r"[.,]", "", token))
+    # One separator left: whichever it is, it marks the decimals ("2,4" in English text too).
+    return float(token.replace(",", "."))
 
 
 def stated_numbers(text, language):
