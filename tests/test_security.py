@@ -3,6 +3,7 @@
 docs/security.md lists each promise with the test here that proves it.
 """
 
+import io
 import re
 import sqlite3
 import time
@@ -437,7 +438,7 @@ def test_secrets_come_from_the_secrets_module():
         assert not re.search(r"^\s*(import|from) random\b", path.read_text(), re.M), path
 
 
-FORM_ROUTES = {"/workshops", "/join", "/w/<code>/join", "/lang"}
+FORM_ROUTES = {"/workshops", "/join", "/w/<code>/join", "/lang", "/verify"}
 
 
 def test_every_form_post_needs_the_csrf_token(room):
@@ -462,6 +463,15 @@ def test_every_form_post_needs_the_csrf_token(room):
         other_session = csrf_of(a.app.test_client())
         assert browser.post(url, data={**form, "csrf_token": other_session}).status_code == 400
         assert browser.post(url, data={**form, "csrf_token": csrf}).status_code == 302, url
+    # /verify takes a file and answers with a page, not a redirect.
+    browser = a.app.test_client()
+    csrf = csrf_of(browser)
+    for token, status in ((None, 400), ("wrong", 400), (csrf, 200)):
+        form = {"file": (io.BytesIO(b"# not signed"), "sla.md")}
+        if token:
+            form["csrf_token"] = token
+        response = browser.post("/verify", data=form, content_type="multipart/form-data")
+        assert response.status_code == status, token
 
 
 def test_cross_site_text_post_cannot_run_a_command(room):

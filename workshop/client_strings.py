@@ -166,6 +166,23 @@ def labels():
         "EUR": "EUR",
         "USD": "USD",
         "GBP": "GBP",
+        "half_year": _("Half year"),
+        "revision_period": _("Revise the SLA every"),
+        "effective_date": _("Takes effect on (blank: when the last delegate signs)"),
+        "measure": _("What it measures"),
+        "new_leads": _("New leads a month"),
+        "mqls": _("MQLs a month"),
+        "sals": _("SALs a month"),
+        "sqls": _("SQLs a month"),
+        "opportunities": _("Opportunities a month"),
+        "deals_won": _("Deals won a month"),
+        "revenue_won": _("Revenue won a month"),
+        "mql_to_sql_rate": _("MQL → SQL rate (%)"),
+        "sql_to_opportunity_rate": _("SQL → opportunity rate (%)"),
+        "win_rate": _("Win rate (%)"),
+        "contacted_within_sla": _("MQLs contacted within the agreed hours (%)"),
+        "first_response_hours": _("Median first response (hours)"),
+        "manual": _("Something else (entered by hand)"),
     }
 
 

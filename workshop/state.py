@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from . import store
 from .document.open_points import for_person
-from .domain import consent, funnel, stages
+from .domain import consent, figures, funnel, readiness, stages
 
 
 def shared_state(db, workshop_id):
@@ -78,6 +78,7 @@ def shared_state(db, workshop_id):
     from .document.data import build
 
     state["readiness"] = {"open_points": build(state, members, workshop)["open_points"]}
+    state["targets"]["kpi_targets"] = live_kpi_targets(state)
     private = {"votes": votes_by_item, "dots": dots_by_item}
     return state, private
 
@@ -112,6 +113,21 @@ def public_item(item, votes, dots, department_of, departments_present, anonymous
                 for v in sorted(votes, key=lambda v: v["member_id"])
             ]
     return public
+
+
+def live_kpi_targets(state):
+    """{item id: {measure, value, unit, direction}}: KPIs whose target follows the funnel now."""
+    stages_in_use = [
+        {"name": i["text"], "conversion": i["details"].get("conversion")}
+        for i in state["items"]
+        if i["section"] == "funnel" and i["status"] != "rejected"
+    ]
+    targets = state["targets"]
+    computed = figures.computed_figures(
+        stages_in_use, state["fields"], targets["reverse_funnel"], targets["monthly_revenue"]
+    )
+    kpis = [i for i in state["items"] if i["section"] == "kpis" and i["status"] != "rejected"]
+    return {str(k): v for k, v in readiness.linked_kpi_targets(kpis, computed).items()}
 
 
 def timer_state(workshop):

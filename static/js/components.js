@@ -354,6 +354,8 @@ export function FieldsForm({ state, section, only }) {
       } else if (kind === "text") {
         input = html`<textarea id=${id} rows="2" maxlength="2000" value=${value}
           onChange=${(e) => save(key, e.target.value)}></textarea>`;
+      } else if (kind === "date") {
+        input = html`<input id=${id} type="date" value=${value} onChange=${(e) => save(key, e.target.value)} />`;
       } else {
         input = html`<input id=${id} type="number" min="0" step=${kind === "int" ? 1 : "any"} value=${value}
           onChange=${(e) => e.target.value !== "" && save(key, Number(e.target.value))} />`;
