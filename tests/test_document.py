@@ -281,8 +281,8 @@ def test_export_contains_the_canonical_text_and_the_signature_sheet():
     ]  # fmt: skip
     md = document_markdown(data, draft=True)
     assert canonical_markdown(data) in md
-    assert "| Mia Marketing | — | Marketing | not signed yet |" in md
-    assert "| Sam Sales | — | Sales | 5 March 2026, 11:30 UTC |" in md
+    assert "| \u2068Mia Marketing\u2069 | — | Marketing | not signed yet |" in md
+    assert "| \u2068Sam Sales\u2069 | — | Sales | 5 March 2026, 11:30 UTC |" in md
     assert "**Document hash (SHA-256):** `" + "a" * 64 + "`" in md
 
 
@@ -351,6 +351,6 @@ def test_signatories_and_facilitator_are_listed_in_the_frame():
     data["participants"][0]["job_title"] = "Head of marketing"
     body, _ = body_and_appendix(canonical_markdown(data))
     frame = body.split("## About this agreement")[1].split("\n## ")[0]
-    assert "| Mia Marketing | Head of marketing | Marketing |" in frame
-    assert "| Sam Sales | — | Sales |" in frame
-    assert "Facilitator: Fiona" in frame
+    assert "| \u2068Mia Marketing\u2069 | Head of marketing | Marketing |" in frame
+    assert "| \u2068Sam Sales\u2069 | — | Sales |" in frame
+    assert "Facilitator: \u2068Fiona\u2069" in frame

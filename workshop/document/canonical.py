@@ -183,7 +183,7 @@ def _frame(data, t):
         [t["time_zone"], esc(workshop.get("time_zone") or "UTC")],
     ]
     people = [
-        [esc(p.get("name")), esc(p.get("job_title")) or "—", fmt.label(p.get("department"), t)]
+        [fmt.name(p.get("name")), esc(p.get("job_title")) or "—", fmt.label(p.get("department"), t)]
         for p in data.get("participants") or []
     ]
     return [
@@ -191,7 +191,7 @@ def _frame(data, t):
         fmt.table([t["topic"], t["agreement"]], rows),
         f"### {t['signatories']}",
         fmt.table([t["name"], t["job_title"], t["department"]], people) or t["no_participants"],
-        t["facilitator"].format(name=esc(data.get("facilitator")) or "—"),
+        t["facilitator"].format(name=fmt.name(data.get("facilitator")) or "—"),
     ]
 
 
@@ -316,7 +316,7 @@ def signature_blocks(data):
             when = t["left_unsigned"] if person.get("id") in left else t["not_signed"]
         rows.append(
             [
-                esc(person.get("name")),
+                fmt.name(person.get("name")),
                 esc(person.get("job_title")) or "—",
                 fmt.label(person.get("department"), t),
                 when,

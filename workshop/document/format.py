@@ -20,11 +20,16 @@ _ENTITY = re.compile(r"&(?=#|[A-Za-z][A-Za-z0-9]*;)")
 _LINE_START = re.compile(r"^(\d+)([.)])|^([-+>#=~])")
 
 
+# Bidi isolates: user text may not carry them, so the ones name() adds are always balanced.
+FSI, PDI = "\u2068", "\u2069"
+_ISOLATES = str.maketrans({c: None for c in "\u2066\u2067\u2068\u2069"})
+
+
 def escape_markdown(value):
     """User text as literal, single-line Markdown: safe in a paragraph, list or table cell."""
     if value is None:
         return ""
-    text = " ".join(str(value).split()).translate(_ESCAPES)
+    text = " ".join(str(value).translate(_ISOLATES).split()).translate(_ESCAPES)
     text = _UNDERSCORE.sub(r"\\_", text)
     text = _ENTITY.sub("&amp;", text)
     text = _TAG_START.sub("&lt;", text)
@@ -103,6 +108,13 @@ def money(value, currency, t):
 
 def hours(value, t):
     return t["n_hours"].format(n=number(value, t))
+
+
+def name(value):
+    """A person's name, isolated so right-to-left text cannot reorder what follows it.
+    The HTML turns the isolate marks into <bdi>."""
+    text = escape_markdown(value)
+    return f"{FSI}{text}{PDI}" if text else ""
 
 
 def label(value, t):

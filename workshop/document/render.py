@@ -32,6 +32,7 @@ from .canonical import (
     status_text,
 )
 from .data import document_for  # noqa: F401  (re-exported: the exports' entry point)
+from .format import FSI, PDI
 from .strings import strings
 
 # Bump when the template, print.css or the HTML pipeline change: cached PDFs are stale.
@@ -268,6 +269,8 @@ def _sanitised_html(md):
         link_rel=None,
         strip_comments=True,
     )
+    # Names arrive isolated (format.name); in HTML the isolate is a <bdi> element.
+    clean = clean.replace(FSI, "<bdi>").replace(PDI, "</bdi>")
     return clean, converter.toc_tokens
 
 
@@ -304,12 +307,75 @@ def _delegates(data, t):
 
 
 def _classify_tables(clean_html):
-    """Layout hooks added after sanitising: tables by column count, short cells unwrapped."""
+    """Layout hooks added after sanitising, from the text of each table: `cols-N` for the
+    column count, `long` for many rows (set compact), `keep` for a few (kept on one page),
+    the column widths as a <colgroup> (with the fixed table layout no table can grow past
+    the margins, whatever its words) and `short` on cells that fit their column on one
+    line. Tables with the same headers get the same widths, so the appendix's line up."""
+    line = 105  # characters of table text across the text block, about
+    pad = 3  # a cell's padding, in characters
+    word_cap = 16  # longer words are hyphenated or broken instead of widening a column
+    row_re = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+    cell_re = re.compile(r"<(t[hd])([^>]*)>(.*?)</\1>", re.DOTALL)
+
+    def text(cell):
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", "", cell)).split())
+
+    def parse(table):
+        rows = [[text(c) for _, _, c in cell_re.findall(r)] for r in row_re.findall(table)]
+        return (tuple(rows[0]), rows[1:]) if rows else ((), [])
+
+    def widths(header, rows):
+        """Per column, in characters: the longest word it must hold (a short cell counts as
+        one word) and all it would like (its longest cell); the text block's spare width
+        goes to the columns that would like more, as browsers do for automatic tables."""
+        low, high = [], []
+        for j, head in enumerate(header):
+            cells = [row[j] for row in rows if j < len(row)]
+            words = [w for c in cells for w in ([c] if len(c) <= 16 else c.split())]
+            # Headers are set in a bolder weight: their letters are wider.
+            lengths = [len(w) for w in words] + [round(len(w) * 1.2) for w in head.split()]
+            need = min(word_cap, max(lengths, default=1))
+            want = max([need, (len(head) + 1) // 2, *map(len, cells)])
+            low.append(need + pad)
+            high.append(want + pad)
+        if sum(high) <= line or sum(low) >= line:
+            chars = high if sum(high) <= line else low
+        else:
+            stretch = sum(h - lo for lo, h in zip(low, high, strict=True))
+            spare = line - sum(low)
+            chars = [lo + spare * (h - lo) / stretch for lo, h in zip(low, high, strict=True)]
+        return [c * line / sum(chars) for c in chars]
+
+    tables = [parse(m.group(1)) for m in _TABLE.finditer(clean_html)]
+    by_header = {}
+    for header, rows in tables:
+        by_header.setdefault(header, []).extend(rows)
+    columns = {header: widths(header, rows) for header, rows in by_header.items()}
+    found = iter(tables)
 
     def classify(match):
-        columns = len(re.findall(r"<th[ >]", match.group(1).split("</thead>")[0]))
-        rows = _SHORT_CELL.sub(r'<td\1 class="short">\2</td>', match.group(1))
-        return f'<table class="cols-{columns}">{rows}</table>'
+        header, rows = next(found)
+        chars = columns[header]
+        classes = [f"cols-{len(header)}"]
+        classes += ["long"] if len(rows) > 12 else ["keep"] if len(rows) <= 8 else []
+        cols = "".join(f'<col style="width: {100 * c / line:.1f}%">' for c in chars)
+
+        def row(match):
+            position = iter(range(len(chars)))
+
+            def cell(match):
+                j = next(position, None)
+                tag, attributes, content = match.groups()
+                fits = j is not None and len(text(content)) + pad <= chars[j]
+                if tag == "td" and fits and _SHORT_CELL.fullmatch(match.group(0)):
+                    attributes += ' class="short"'
+                return f"<{tag}{attributes}>{content}</{tag}>"
+
+            return f"<tr>{cell_re.sub(cell, match.group(1))}</tr>"
+
+        body = row_re.sub(row, match.group(1))
+        return f'<table class="{" ".join(classes)}"><colgroup>{cols}</colgroup>{body}</table>'
 
     return _TABLE.sub(classify, clean_html)
 
