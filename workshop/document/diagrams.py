@@ -28,23 +28,37 @@ def _svg(width, height, body, title):
     )
 
 
-def funnel_svg(stages, title="Funnel", volume_label="per month"):
-    """stages: [{"name", "volume", "conversion", "status"}] from the top of the funnel down."""
-    width, row = 760, 58
-    height = max(1, len(stages)) * row + 20
+def funnel_svg(stages, title="Funnel", volume_label="per month", number=None, percent=None):
+    """stages: [{"name", "volume", "conversion", "status"}] from the top of the funnel down.
+    number(volume) and percent(conversion in percent) write the figures in the reader's
+    language (the callers pass Babel's); plain English ones by default. A stage name wraps
+    onto as many lines as the narrowest one needs and every row grows to that: no name is
+    ever clipped."""
+    number = number or (lambda value: f"{value:,.0f}")
+    percent = percent or (lambda value: f"{value:g}%")
+    width, top, bottom, cx, name_step = 760, 580, 230, 310, 17
+    count = len(stages)
+
+    def edges(i):
+        """The widths of stage i's top and bottom edges."""
+        if count == 1:
+            return top, top
+        return (
+            top - (top - bottom) * i / (count - 1),
+            top - (top - bottom) * min(1, (i + 1) / (count - 1)),
+        )
+
+    # About 8.4 px a character of 14 px bold Inter; 12 px of room on either side.
+    names = [_wrap(s["name"], int((min(edges(i)) - 24) / 8.4)) for i, s in enumerate(stages)]
+    has_volume = any(s.get("volume") is not None for s in stages)
+    row = 16 + name_step * max([len(n) for n in names] + [1]) + (18 if has_volume else 0) + 8
+    height = max(1, count) * row + 20
     body = []
     if not stages:
         body.append(_text(width / 2, 40, "—", anchor="middle", fill=GREY))
-    top, bottom = 560, 200
-    for i, stage in enumerate(stages):
-        share = i / max(1, len(stages) - 1) if len(stages) > 1 else 0
-        w1 = top - (top - bottom) * share
-        w2 = (
-            top - (top - bottom) * min(1, (i + 1) / max(1, len(stages) - 1))
-            if len(stages) > 1
-            else w1
-        )
-        cx, y = 300, 10 + i * row
+    for i, (stage, name) in enumerate(zip(stages, names, strict=True)):
+        w1, w2 = edges(i)
+        y = 10 + i * row
         colour = STAGE_COLOURS[i % len(STAGE_COLOURS)]
         dash = (
             ' stroke-dasharray="6 4" stroke="#9ca3af" stroke-width="2"'
@@ -54,35 +68,48 @@ def funnel_svg(stages, title="Funnel", volume_label="per month"):
         low = y + row - 6
         points = f"{cx - w1 / 2},{y} {cx + w1 / 2},{y} {cx + w2 / 2},{low} {cx - w2 / 2},{low}"
         body.append(f'<polygon points="{points}" fill="{colour}"{dash}/>')
-        fits = max(10, int(min(w1, w2) / 8.5))  # characters that fit the narrower edge
-        body.append(_text(cx, y + 24, _clip(stage["name"], fits), 15, "bold", "#ffffff", "middle"))
-        if stage.get("volume") is not None:
+        volume = stage.get("volume")
+        block = name_step * len(name) + (18 if volume is not None else 0)
+        baseline = y + (row - 6 - block) / 2 + 13
+        body += _lines(cx, baseline, name, 14, name_step, weight="bold", fill="#ffffff",
+                       anchor="middle")  # fmt: skip
+        if volume is not None:
             body.append(
                 _text(
                     cx,
-                    y + 43,
-                    f"{stage['volume']:,.0f} {volume_label}",
+                    baseline + name_step * (len(name) - 1) + 18,
+                    f"{number(volume)} {volume_label}",
                     12,
                     fill="#e5e7eb",
                     anchor="middle",
                 )
             )
-        if stage.get("conversion") is not None and i < len(stages) - 1:
+        if stage.get("conversion") is not None and i < count - 1:
             body.append(
                 f'<line x1="{cx + top / 2 + 12}" y1="{y + row - 3}" x2="{cx + top / 2 + 40}"'
                 f' y2="{y + row - 3}" stroke="{GOLD}" stroke-width="3"/>'
             )
             body.append(
                 _text(
-                    cx + top / 2 + 48, y + row + 2, f"→ {stage['conversion']:g} %", 14, "bold", NAVY
+                    cx + top / 2 + 48,
+                    y + row + 2,
+                    f"→ {percent(stage['conversion'])}",
+                    14,
+                    "bold",
+                    NAVY,
                 )
             )
     return _svg(width, height, body, title)
 
 
-def _wrap(text, width, max_lines):
-    """Words into at most max_lines lines of about width characters; the last one clipped."""
-    words, lines, line = " ".join(str(text).split()).split(" "), [], ""
+def _wrap(text, width, max_lines=None):
+    """Words into lines of at most about width characters; a longer word is cut into pieces.
+    With max_lines, the last line is clipped with an ellipsis (only where a picture must have
+    a fixed size)."""
+    width = max(4, width)
+    words, lines, line = [], [], ""
+    for word in " ".join(str(text).split()).split(" "):
+        words += [word[k : k + width] for k in range(0, len(word), width)] or [""]
     for word in words:
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
@@ -91,7 +118,7 @@ def _wrap(text, width, max_lines):
             line = f"{line} {word}".strip()
     if line:
         lines.append(line)
-    if len(lines) > max_lines:
+    if max_lines and len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = _clip(lines[-1] + " …", width)
     return lines
@@ -107,31 +134,52 @@ JOURNEY_ROLES = (("prospect", GREY), ("marketing", TEAL), ("sales", "#7c4dbd"))
 def journey_svg(phases, moments, title="Journey", labels=None):
     """phases: [{"name", "prospect", "marketing", "sales"}]; moments: [{"name", "kind", "phase",
     "dots", "status"}]. One column per phase: what each side does, then its gaps (!) and
-    moments of truth (★) with their dots. labels: legend texts per role and kind."""
+    moments of truth (★) with their dots. labels: legend texts per role and kind. Every text
+    wraps onto the lines it needs and the rows grow with it: nothing is clipped."""
     labels = labels or {}
     columns = max(1, len(phases))
-    col_w, gap, box_h = 200, 12, 86
+    col_w, gap = 200, 12
     width = columns * (col_w + gap) + gap
     by_phase = {p["name"]: [] for p in phases}
     for moment in moments:
         by_phase.setdefault(moment.get("phase") or "", []).append(moment)
+    # Characters a line: 13 px bold in a chevron, 10 px in a role row, 11 px bold in a box.
+    names = [_wrap(p["name"], 22) for p in phases]
+    roles = [[_wrap(p.get(who, ""), 33) for who, _ in JOURNEY_ROLES] for p in phases]
+    boxes = {
+        p["name"]: [_wrap(f"{'★' if m.get('kind') == 'moment' else '!'} {m['name']}", 29)
+                    for m in by_phase[p["name"]]]
+        for p in phases
+    }  # fmt: skip
+    chevron = max([44] + [14 + 15 * len(n) for n in names])
+    role_heights = [
+        max([40] + [13 * len(r[j]) + 2 for r in roles]) for j in range(len(JOURNEY_ROLES))
+    ]
+    any_dots = any(m.get("dots") for m in moments)
+    box_h = max([58] + [12 + 14 * len(b) for bs in boxes.values() for b in bs])
+    box_h += 20 if any_dots else 0
     rows = max([len(by_phase[p["name"]]) for p in phases] or [0])
-    top_of_moments = 76 + 3 * 46 + 10
+    role_top = 20 + chevron + 12
+    role_tops = [role_top + sum(role_heights[:j]) + 6 * j for j in range(len(JOURNEY_ROLES))]
+    top_of_moments = role_tops[-1] + role_heights[-1] + 14 if phases else role_top
     height = top_of_moments + rows * (box_h + 8) + 40
     body = [f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f8fafc"/>']
     for i, phase in enumerate(phases):
         x = gap + i * (col_w + gap)
+        half = chevron / 2
         body.append(
-            f'<path d="M{x},20 h{col_w - 14} l14,22 l-14,22 h-{col_w - 14} l10,-22 z"'
+            f'<path d="M{x},20 h{col_w - 14} l14,{half} l-14,{half} h-{col_w - 14} l10,-{half} z"'
             f' fill="{NAVY}"/>'
         )
-        body.append(
-            _text(x + col_w / 2, 48, _clip(phase["name"], 26), 13, "bold", "#ffffff", "middle")
-        )
-        for j, (who, colour) in enumerate(JOURNEY_ROLES):
-            y = 76 + j * 46
-            body.append(f'<rect x="{x}" y="{y}" width="4" height="40" fill="{colour}"/>')
-            body += _lines(x + 10, y + 11, _wrap(phase.get(who, ""), 33, 3), 10, 13)
+        first = 20 + half - 15 * (len(names[i]) - 1) / 2 + 5
+        body += _lines(x + col_w / 2, first, names[i], 13, 15, weight="bold",
+                       fill="#ffffff", anchor="middle")  # fmt: skip
+        for j, (_who, colour) in enumerate(JOURNEY_ROLES):
+            y = role_tops[j]
+            body.append(
+                f'<rect x="{x}" y="{y}" width="4" height="{role_heights[j]}" fill="{colour}"/>'
+            )
+            body += _lines(x + 10, y + 11, roles[i][j], 10, 13)
         for k, moment in enumerate(by_phase.get(phase["name"], [])):
             y = top_of_moments + k * (box_h + 8)
             is_moment = moment.get("kind") == "moment"
@@ -141,12 +189,10 @@ def journey_svg(phases, moments, title="Journey", labels=None):
                 f'<rect x="{x}" y="{y}" width="{col_w}" height="{box_h}" rx="6" fill="{fill}"'
                 f' stroke="{stroke}" stroke-width="{border}"/>'
             )
-            marker = "★" if is_moment else "!"
-            lines = _wrap(f"{marker} {moment['name']}", 29, 4)
-            body += _lines(x + 8, y + 16, lines, 11, 14, weight="bold")
+            body += _lines(x + 8, y + 18, boxes[phase["name"]][k], 11, 14, weight="bold")
             if moment.get("dots"):
                 dots = "●" * min(12, moment["dots"]) + f" {moment['dots']}"
-                body.append(_text(x + 8, y + box_h - 8, dots, 11, fill=NAVY))
+                body.append(_text(x + 8, y + box_h - 9, dots, 11, fill=NAVY))
     legend_y = height - 14
     legend_x = gap
     for who, colour in JOURNEY_ROLES:

@@ -1,5 +1,6 @@
 """The diagrams of one workshop, from its items, in the recipient's language."""
 
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
 from .. import store
@@ -18,7 +19,28 @@ def funnel_for(db, workshop, only_agreed=False):
         for item in store.items(db, workshop["id"])
         if item["section"] == "funnel" and _shown(item, only_agreed)
     ]
-    return diagrams.funnel_svg(stages, title=_("Funnel diagram"), volume_label=_("per month"))
+    return diagrams.funnel_svg(
+        stages,
+        title=_("Funnel diagram"),
+        volume_label=_("per month"),
+        number=volume_text,
+        percent=percent_text,
+    )
+
+
+# The document's own number styles (format.py): one number format per language, under the
+# locale the caller forces (the workshop's for the PDF, the reader's for the page).
+def volume_text(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return format_decimal(value, "#,##0" if float(value).is_integer() else "#,##0.##")
+
+
+def percent_text(value):
+    """A conversion in percent (40 or 12.5) as the locale writes it: 40%, 12,5%."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return format_percent(value / 100, "#,##0.#%")
 
 
 def journey_for(db, workshop, only_agreed=False):

@@ -336,7 +336,7 @@ def _classify_tables(clean_html):
             # Headers are set in a bolder weight: their letters are wider.
             lengths = [len(w) for w in words] + [round(len(w) * 1.2) for w in head.split()]
             need = min(word_cap, max(lengths, default=1))
-            want = max([need, (len(head) + 1) // 2, *map(len, cells)])
+            want = max([need, round(len(head) * 1.2 / 2), *map(len, cells)])  # headers: 2 lines
             low.append(need + pad)
             high.append(want + pad)
         if sum(high) <= line or sum(low) >= line:
