@@ -106,6 +106,9 @@ def room(module_app):
     room.db.close()
 
 
+ACK_EXTRAS = {"document_hash", "open_points"}
+
+
 def check(room, dump, sender, payload):
     """The single promise of the command path, for one payload."""
     sio = room.facilitator if sender == "facilitator" else room.delegate
@@ -113,10 +116,13 @@ def check(room, dump, sender, payload):
     ack = room.send(sio, payload)
     assert isinstance(ack, dict), ack
     if ack.get("ok") is True:
-        assert set(ack) == {"ok", "version"} and type(ack["version"]) is int, ack
+        # finalize also answers with the hash and the open points it recorded (protocol.md).
+        assert {"ok", "version"} <= set(ack) <= {"ok", "version", *ACK_EXTRAS}, ack
+        assert type(ack["version"]) is int, ack
         room.after_change()
         return ack
-    assert set(ack) == {"ok", "code", "error"} and ack["ok"] is False, ack
+    assert {"ok", "code", "error"} <= set(ack) <= {"ok", "code", "error", "open_points"}, ack
+    assert ack["ok"] is False, ack
     assert ack["code"] in ERROR_CODES, ack
     assert isinstance(ack["error"], str) and ack["error"].strip(), ack
     assert dump() == before, f"refused but changed: {payload!r} -> {ack!r}"
@@ -150,6 +156,7 @@ def value_of_kind(kind):
         "int": st.integers(0, 1000),
         "percent": st.integers(0, 100) | st.floats(0, 100),
         "number": st.integers(0, 10**6) | st.floats(0, 1e9),
+        "date": st.dates().map(lambda d: d.isoformat()) | st.just(""),
     }[kind]
 
 
