@@ -58,7 +58,8 @@ class Room:
         return closing(sqlite3.connect(self.app.config["DATABASE"]))
 
     def finalize(self):
-        assert send(self.sockets["facilitator"], {"type": "finalize"})["ok"]
+        ack = send(self.sockets["facilitator"], {"type": "finalize", "reason": "Test room"})
+        assert ack["ok"], ack
         return fresh_state(self.sockets["facilitator"])["signoff"]["document_hash"]
 
     def rows(self):
@@ -106,7 +107,7 @@ MATRIX = {
     "set_anonymous": (FACILITATOR, lambda r: {"anonymous": True}),
     "reveal_section": (FACILITATOR, lambda r: {"section": "mql"}),
     "agree_consented": (FACILITATOR, lambda r: {"section": "mql"}),
-    "finalize": (FACILITATOR, lambda r: {}),
+    "finalize": (FACILITATOR, lambda r: {"reason": "Open points are fine here"}),
     "reopen": (FACILITATOR, lambda r: {}),
     "vote": (DELEGATE, lambda r: {"item_id": r.item["Pricing page"], "choice": "agree"}),
     "place_dots": (DELEGATE, lambda r: {"item_id": r.item["Slow reply"], "count": 1}),
