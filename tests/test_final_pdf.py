@@ -8,9 +8,9 @@ import threading
 import time
 
 import pytest
+from conftest import fresh_state, send
 from pypdf import PdfReader
 
-from conftest import fresh_state, send
 from workshop.document import render
 
 
@@ -137,9 +137,9 @@ def test_the_markdown_zip_reads_in_any_viewer(client, workshops):
     import zipfile
 
     workshop, fac, _ = workshops.room()
-    for item in fresh_state(fac)["items"]:
-        if item["section"] in ("funnel", "journey"):
-            send(fac, {"type": "decide", "item_id": item["id"], "outcome": "agreed", "reason": "ok"})
+    pictured = [i for i in fresh_state(fac)["items"] if i["section"] in ("funnel", "journey")]
+    for item in pictured:
+        send(fac, {"type": "decide", "item_id": item["id"], "outcome": "agreed", "reason": "ok"})
     response = download(client, workshop, "export.zip")
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     name = f"{workshop['code']}-v1-draft.md"

@@ -1,10 +1,10 @@
 """Before signing: the readiness check finds what the SLA leaves open or contradicts."""
 
 import pytest
+from conftest import fresh_state, last_state, send
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import fresh_state, last_state, send
 from workshop.domain import figures, readiness
 
 
@@ -86,7 +86,8 @@ STAGES = [
 
 
 def test_figures_from_the_funnel_and_fields():
-    needs = [{"stage": s["name"], "per_month": n} for s, n in zip(STAGES, [934, 140, 70, 42, 25, 10], strict=True)]  # fmt: skip
+    needed = [934, 140, 70, 42, 25, 10]
+    needs = [{"stage": s["name"], "per_month": n} for s, n in zip(STAGES, needed, strict=True)]
     fields = {"targets": {"average_deal_size": 20000}, "process": {"first_contact_hours": 4}}
     computed = figures.computed_figures(STAGES, fields, needs, 200000)
     assert computed == {
@@ -154,9 +155,6 @@ def test_readiness_finds_every_contradiction_and_finalize_records_them(
     workshop, fac, people = workshops.room(language, marketing=2, sales=2)
     state = fresh_state(fac)
     items = state["items"]
-
-    def item(section, text_start):
-        return next(i for i in items if i["section"] == section and i["text"].startswith(text_start))
 
     sql = next(i for i in items if i["section"] == "funnel" and i["text"].startswith("SQL"))
     gap = next(i for i in items if i["section"] == "journey" and i["details"].get("kind") == "gap")

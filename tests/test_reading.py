@@ -40,7 +40,8 @@ def test_delegates_read_the_frozen_text_and_what_changed_since_the_last_version(
 
     # Reopen, change one KPI's wording, finalize version 2: that part is marked, with the lines.
     assert send(fac, {"type": "reopen"})["ok"]
-    assert send(fac, {"type": "edit_item", "item_id": kpi["id"], "text": "MQL volume per week"})["ok"]
+    edit = {"type": "edit_item", "item_id": kpi["id"], "text": "MQL volume per week"}
+    assert send(fac, edit)["ok"]
     assert send(fac, {"type": "finalize"})["ok"]
     second = document(client, workshop, token)
     assert second["version"] == 2 and second["previous_version"] == 1

@@ -10,10 +10,9 @@ import zipfile
 
 import pytest
 import requests
+from conftest import ROOT, Server
 from pypdf import PdfReader
 from test_server import Person
-
-from conftest import ROOT, Server
 
 pytestmark = pytest.mark.server
 

@@ -1,13 +1,12 @@
 """Sign-off: finalize freezes the document, delegates sign its exact hash, reopen voids."""
 
 import hashlib
+import time
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-import time
-from pathlib import Path
-
 from conftest import fresh_state, last_state, send
 
 
