@@ -1,0 +1,93 @@
+"""KPI periods, status and pace: the pure rules of the dashboard, table-driven."""
+
+from datetime import date
+
+import pytest
+
+from workshop.domain import kpis
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "start", "end"),
+    [
+        ("2026-W47", "week", date(2026, 11, 16), date(2026, 11, 22)),
+        ("2026-W01", "week", date(2025, 12, 29), date(2026, 1, 4)),
+        ("2026-W53", "week", date(2026, 12, 28), date(2027, 1, 3)),
+        ("2026-11", "month", date(2026, 11, 1), date(2026, 11, 30)),
+        ("2028-02", "month", date(2028, 2, 1), date(2028, 2, 29)),
+        ("2026-12", "month", date(2026, 12, 1), date(2026, 12, 31)),
+        ("2026-Q4", "quarter", date(2026, 10, 1), date(2026, 12, 31)),
+        ("2026-Q1", "quarter", date(2026, 1, 1), date(2026, 3, 31)),
+    ],
+)
+def test_periods_parse(text, kind, start, end):
+    period = kpis.parse_period(text, kind)
+    assert (period.start, period.end, period.label) == (start, end, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("2026-11", "week"), ("2026-W47", "month"), ("2026-13", "month"), ("2026-Q5", "quarter"),
+     ("2025-W53", "week"), ("2026-W00", "week"), ("26-11", "month"), ("", "month"),
+     ("2026-11", "year"), (None, "month")],
+)  # fmt: skip
+def test_wrong_periods_are_refused(text, kind):
+    assert kpis.parse_period(text, kind) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "kind", "labels"),
+    [
+        (date(2026, 11, 27), "month", ["2026-09", "2026-10", "2026-11"]),
+        (date(2026, 1, 2), "month", ["2025-11", "2025-12", "2026-01"]),
+        (date(2026, 11, 27), "quarter", ["2026-Q2", "2026-Q3", "2026-Q4"]),
+        (date(2026, 1, 2), "week", ["2025-W52", "2026-W01"]),
+    ],
+)
+def test_recent_periods(day, kind, labels):
+    assert kpis.recent_periods(day, kind, len(labels)) == labels
+
+
+@pytest.mark.parametrize(
+    ("actual", "target", "direction", "tolerance", "expected"),
+    [
+        (140, 140, "higher", 10, "green"),
+        (150, 140, "higher", 10, "green"),
+        (126, 140, "higher", 10, "amber"),
+        (125.9, 140, "higher", 10, "red"),
+        (None, 140, "higher", 10, "grey"),
+        (4, 4, "lower", 10, "green"),
+        (4.4, 4, "lower", 10, "amber"),
+        (5, 4, "lower", 10, "red"),
+        (90, 100, "higher", 0, "red"),
+        (30, 30, "higher", 10, "green"),
+    ],
+)
+def test_status(actual, target, direction, tolerance, expected):
+    assert kpis.status(actual, target, direction, tolerance) == expected
+
+
+NOVEMBER = kpis.parse_period("2026-11", "month")
+
+
+@pytest.mark.parametrize(
+    ("actual", "today", "unit", "expected"),
+    [
+        (70, date(2026, 11, 15), "count", "on_pace"),  # half the month, half the target
+        (50, date(2026, 11, 15), "count", "behind_pace"),
+        (50, date(2026, 11, 30), "count", None),  # the last day: the period's status counts
+        (50, date(2026, 12, 2), "count", None),
+        (20, date(2026, 11, 15), "percent", None),  # a rate has no pace
+        (None, date(2026, 11, 15), "count", None),
+    ],
+)
+def test_pace(actual, today, unit, expected):
+    assert kpis.pace(actual, 140, NOVEMBER, today, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("statuses", "count"),
+    [(["green", "red", "red"], 2), (["red", "amber", "red"], 3), (["red", "green"], 0), ([], 0)],
+)
+def test_consecutive(statuses, count):
+    assert kpis.consecutive(statuses, {"red", "amber"}) == count
