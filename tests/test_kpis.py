@@ -91,3 +91,39 @@ def test_pace(actual, today, unit, expected):
 )
 def test_consecutive(statuses, count):
     assert kpis.consecutive(statuses, {"red", "amber"}) == count
+
+
+def trend(points, target=140, direction="higher"):
+    from workshop.dashboard.trend import trend_svg
+
+    labels = {"title": "MQLs <a month>", "value": lambda v: f"{v:,.0f}", "period": str}
+    return trend_svg(points, target, direction, 10, labels)
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        [],
+        [{"period": "2026-11", "value": None, "status": "grey"}],
+        [{"period": "2026-10", "value": 140, "status": "green"},
+         {"period": "2026-11", "value": 140, "status": "green"}],
+        [{"period": "2026-09", "value": 90, "status": "red", "escalated": True},
+         {"period": "2026-10", "value": 130, "status": "amber"},
+         {"period": "2026-11", "value": 150, "status": "green"}],
+    ],
+)  # fmt: skip
+def test_trend_chart_is_well_formed_and_marks_statuses_by_shape(points):
+    import xml.etree.ElementTree as ET
+
+    svg = ET.fromstring(trend(points))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert svg.find(f"{ns}title").text == "MQLs <a month>"
+    texts = [t.text for t in svg.iter(f"{ns}text")]
+    assert "140" in texts  # the target line is labelled
+    for point in points:
+        assert point["period"] in texts
+    shapes = {"red": f"{ns}rect", "amber": f"{ns}polygon", "green": f"{ns}circle"}
+    for point in points:
+        if point["value"] is not None:
+            assert any(e.get("fill") for e in svg.iter(shapes.get(point["status"], f"{ns}circle")))
+    assert ("!" in texts) == any(p.get("escalated") for p in points)

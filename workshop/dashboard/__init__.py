@@ -1,0 +1,1 @@
+"""After sign-off: the live KPI dashboard (issue 12)."""
