@@ -34,6 +34,9 @@ def create_app(test_config=None):
     )
     if test_config:
         app.config.update(test_config)
+    from .safejson import JSONProvider
+
+    app.json = JSONProvider(app)  # request bodies nested too deeply are refused (400)
     app.json.sort_keys = False  # the order of sections and fields is meaningful
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}  # also for |tojson
     os.makedirs(app.instance_path, exist_ok=True)

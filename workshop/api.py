@@ -1,30 +1,33 @@
-"""The HTTP JSON API. Every error is {"error": "<human message>"} in the caller's language."""
+"""The HTTP JSON API. Every error is {"error": "<human message>", "code"} in the caller's
+language (errors.py)."""
 
 import functools
 
 from flask import Blueprint, jsonify, request, url_for
-from flask_babel import get_locale
+from werkzeug.exceptions import BadRequest
 
-from . import service, store
+from . import service
 from .commands import CommandError
 from .db import get_db
 from .domain.codes import normalise_code
-from .security import client_allows, token_for
+from .errors import STATUS, UNAUTHORISED, api_error
+from .i18n import N_
+from .safejson import UNREADABLE
+from .security import TOO_MANY_ATTEMPTS, client_allows, identity, member_of
 from .state import for_recipient, shared_state
-from .validation import N_
 
 bp = Blueprint("api", __name__)
 
-STATUS = {"invalid": 400, "forbidden": 403, "not_found": 404, "conflict": 409, "rate_limited": 429}
-
-
-def error(exc, status=None):
-    body = service.error_body(exc, str(get_locale()))
-    return jsonify({"error": body["error"], "code": body["code"]}), status or STATUS[exc.code]
-
 
 def json_body():
-    return request.get_json(silent=True)
+    """The request's JSON, or None when it is not sent as JSON; UNREADABLE when it cannot
+    be parsed or is nested too deeply (safejson.py)."""
+    if not request.is_json:
+        return None
+    try:
+        return request.get_json()
+    except BadRequest:
+        return UNREADABLE
 
 
 @bp.get("/healthz")
@@ -37,12 +40,12 @@ def healthz():
 @bp.post("/api/workshops")
 def create_workshop():
     """A facilitator creates a workshop; the answer holds the secret facilitator link."""
-    if not client_allows("join"):
-        return error(CommandError("rate_limited", N_("Too many attempts: wait a minute.")))
     try:
+        if not client_allows("join"):
+            raise CommandError("rate_limited", TOO_MANY_ATTEMPTS)
         workshop, token = service.create_workshop(get_db(), json_body())
     except CommandError as exc:
-        return error(exc)
+        return api_error(exc)
     code = workshop["code"]
     return jsonify(
         {
@@ -56,34 +59,26 @@ def create_workshop():
 
 @bp.post("/api/workshops/<code>/participants")
 def join_workshop(code):
-    """A delegate joins by code; 404 unknown code, 409 when 8 delegates have joined."""
-    if not client_allows("join"):
-        return error(CommandError("rate_limited", N_("Too many attempts: wait a minute.")))
+    """A delegate joins by code; 404 unknown code, 409 when 8 delegates have joined or the
+    name is taken."""
     try:
+        if not client_allows("join"):
+            raise CommandError("rate_limited", TOO_MANY_ATTEMPTS)
         member_id, token = service.join_workshop(get_db(), normalise_code(code), json_body())
     except CommandError as exc:
-        return error(exc)
+        return api_error(exc)
     return jsonify({"participant_id": member_id, "token": token}), 201
 
 
-def signed_in(code):
-    """The member behind the bearer token or cookie, if they belong to this workshop."""
-    db = get_db()
-    workshop = store.workshop_by_code(db, normalise_code(code))
+def signed_in():
+    """(workshop, member) of this request: 404 unknown code, None for the member without
+    a token, 403 for a sign-in of another workshop."""
+    workshop, member = identity()
     if workshop is None:
         raise CommandError("not_found", N_("There is no workshop with this code."))
-    token = token_for(workshop["code"])
-    member = store.member_by_token(db, token) if token else None
-    if member is None:
-        return workshop, None
-    if member["workshop_id"] != workshop["id"]:
+    if member is not None and member_of(workshop, member) is None:
         raise CommandError("forbidden", N_("Your sign-in is for another workshop."))
     return workshop, member
-
-
-def unauthorised():
-    exc = CommandError("forbidden", N_("Sign in to this workshop first."))
-    return error(exc, 401)
 
 
 def member_required(view):
@@ -93,11 +88,12 @@ def member_required(view):
     @functools.wraps(view)
     def wrapped(code):
         try:
-            workshop, member = signed_in(code)
+            workshop, member = signed_in()
         except CommandError as exc:
-            return error(exc)
+            return api_error(exc)
         if member is None:
-            return unauthorised()
+            exc = CommandError("forbidden", N_("Sign in to this workshop first."))
+            return api_error(exc, UNAUTHORISED)
         return view(workshop, member)
 
     return wrapped
@@ -118,6 +114,4 @@ def workshop_command(workshop, member):
     ack, _ = service.run_command(
         get_db(), member["id"], json_body(), limiter_key=f"member:{member['id']}"
     )
-    if ack["ok"]:
-        return jsonify(ack)
-    return jsonify(ack), STATUS[ack["code"]]
+    return (jsonify(ack), 200) if ack["ok"] else (jsonify(ack), STATUS[ack["code"]])

@@ -1,13 +1,16 @@
-"""Error answers: JSON {"error", "code"} on the API, a translated page everywhere else."""
+"""Error answers: the ack's error, JSON {"error", "code"} on the API, a translated page
+everywhere else. One table from error code to HTTP status."""
 
 from flask import jsonify, render_template, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from werkzeug.exceptions import HTTPException
 
-from .validation import N_
+from .i18n import N_, translate
 
-CODES = {400: "invalid", 401: "forbidden", 403: "forbidden", 404: "not_found", 405: "invalid",
-         409: "conflict", 413: "invalid", 429: "rate_limited"}
+# The ack codes (commands.ERROR_CODES) and their HTTP status. A missing or unknown sign-in
+# is 401 with the code "forbidden" (protocol.md).
+STATUS = {"invalid": 400, "forbidden": 403, "not_found": 404, "conflict": 409, "rate_limited": 429}
+UNAUTHORISED = 401
 
 PAGES = {
     400: (N_("That did not work"),
@@ -24,6 +27,34 @@ PAGES = {
 }
 
 
+def code_for(status):
+    """The error code of an HTTP status: its row in STATUS; 401 is "forbidden", any other
+    status "invalid"."""
+    if status == UNAUTHORISED:
+        return "forbidden"
+    return next((code for code, s in STATUS.items() if s == status), "invalid")
+
+
+def error_body(exc, language):
+    """The ack of a refused command (a CommandError): {ok: false, code, error, ...extra}."""
+    body = {"ok": False, "code": exc.code, "error": translate(exc.message, exc.params, language)}
+    return {**body, **getattr(exc, "extra", {})}
+
+
+def error_text(exc):
+    """A CommandError's message in the language of this request."""
+    return translate(exc.message, exc.params, str(get_locale()))
+
+
+def error_status(exc):
+    return STATUS[exc.code]
+
+
+def api_error(exc, status=None):
+    """A CommandError as the API's JSON error answer."""
+    return jsonify({"error": error_text(exc), "code": exc.code}), status or STATUS[exc.code]
+
+
 def refusal(message, code, status):
     """An error answer: JSON for the API, the error page for people."""
     text = gettext(message)
@@ -37,7 +68,7 @@ def refusal(message, code, status):
 def http_error(exc):
     status = exc.code or 500
     _, message = PAGES.get(status, PAGES[500])
-    return refusal(message, CODES.get(status, "invalid"), status)
+    return refusal(message, code_for(status), status)
 
 
 def server_error(_exc):

@@ -1,9 +1,54 @@
-"""English and Dutch: the workshop's language by default, each person can switch."""
+"""English and Dutch: the workshop's language by default, each person can switch.
+
+Messages are msgids marked with N_() where they arise (pure code included) and translated
+here, in the language of the person who reads them."""
 
 from flask import g, request
-from flask_babel import Babel
+from flask_babel import Babel, force_locale, gettext
 
 LANGUAGES = ("en", "nl")
+
+
+def N_(message):
+    """Marks a message for translation; it is translated in the recipient's language later."""
+    return message
+
+
+# Payload field names as people read them in error messages.
+FIELD_LABELS = {
+    "title": N_("Title"),
+    "facilitator_name": N_("Your name"),
+    "organisation": N_("Organisation"),
+    "language": N_("Language"),
+    "name": N_("Name"),
+    "department": N_("Department"),
+    "text": N_("Text"),
+    "details": N_("Details"),
+    "section": N_("Section"),
+    "field": N_("Field"),
+    "value": N_("Value"),
+    "reason": N_("Reason"),
+    "seconds": N_("Seconds"),
+    "stage": N_("Stage"),
+    "choice": N_("Choice"),
+    "job_title": N_("Job title"),
+    "time_zone": N_("Time zone"),
+}
+
+
+def field_label(name):
+    return FIELD_LABELS.get(name, name)
+
+
+def translate(message, params, language):
+    """An untranslated msgid with params, in the given language; a field name in the
+    `name` param is shown as its translated label."""
+    with force_locale(language):
+        text = gettext(message)
+        if not params:
+            return text
+        params = {k: gettext(field_label(v)) if k == "name" else v for k, v in params.items()}
+    return text % params
 
 
 def select_locale():

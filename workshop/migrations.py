@@ -161,3 +161,27 @@ def document_versions(db):
         ALTER TABLE workshops ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'Europe/Amsterdam';
         """
     )
+
+
+@migrations(name="0005_anonymous_at_reveal")
+def anonymous_at_reveal(db):
+    """Whether an item's votes were revealed anonymously, fixed at its reveal: switching
+    anonymity off later does not show who voted what. The trigger fixes it whenever an item
+    is revealed, whichever command reveals it (reveal, reveal_section, decide); items
+    revealed before this migration keep the workshop's current setting."""
+    db.executescript(
+        """
+        ALTER TABLE items ADD COLUMN anonymous_at_reveal INTEGER NOT NULL DEFAULT 0;
+        UPDATE items SET anonymous_at_reveal = (
+            SELECT anonymous_votes FROM workshops WHERE workshops.id = items.workshop_id
+        ) WHERE revealed_at IS NOT NULL;
+        CREATE TRIGGER items_anonymous_at_reveal
+            AFTER UPDATE OF revealed_at ON items
+            WHEN old.revealed_at IS NULL AND new.revealed_at IS NOT NULL
+        BEGIN
+            UPDATE items SET anonymous_at_reveal = (
+                SELECT anonymous_votes FROM workshops WHERE workshops.id = new.workshop_id
+            ) WHERE id = new.id;
+        END;
+        """
+    )

@@ -14,10 +14,12 @@ from flask_socketio import SocketIO, disconnect, join_room
 from . import store
 from .commands import CommandError
 from .db import connect, get_db
+from .errors import error_body
+from .i18n import N_
+from .safejson import SocketJSON
 from .security import token_from_socket_request
-from .service import error_body, run_command
+from .service import run_command
 from .state import for_recipient, shared_state
-from .validation import N_
 
 socketio = SocketIO()
 INSTANCE_ID = uuid.uuid4().hex
@@ -165,4 +167,5 @@ def init_app(app):
         message_queue=app.config.get("MESSAGE_QUEUE") or None,
         max_http_buffer_size=64 * 1024,
         cors_allowed_origins=None,  # same origin only: the Origin check stays on
+        json=SocketJSON,  # too deeply nested events are answered, not dropped
     )

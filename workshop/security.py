@@ -1,10 +1,12 @@
 """Identity from tokens, rate limits, and the HTTP headers every response carries."""
 
+import re
 import secrets
 import threading
 import time
+from urllib.parse import unquote_plus
 
-from flask import abort, current_app, request, session
+from flask import abort, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -13,7 +15,7 @@ from . import store
 from .db import get_db
 from .domain.codes import normalise_code
 from .errors import refusal
-from .validation import N_
+from .i18n import N_
 
 COOKIE_PREFIX = "sla_"
 
@@ -55,6 +57,58 @@ def token_from_socket_request(auth):
         if isinstance(auth.get("code"), str):
             return request.cookies.get(cookie_name(normalise_code(auth["code"])))
     return None
+
+
+def identity():
+    """(workshop, member) of this request, looked up once and kept for the request: the
+    workshop whose code is in the URL (None if there is none or it is unknown) and the
+    member behind the caller's token for it, bearer first, then the cookie (None without
+    one). The member may belong to another workshop: see `member_of`."""
+    if "identity" not in g:
+        code = (request.view_args or {}).get("code")
+        db = get_db()
+        workshop = store.workshop_by_code(db, normalise_code(code)) if code else None
+        token = token_for(workshop["code"]) if workshop else None
+        member = store.member_by_token(db, token) if token else None
+        g.identity = (workshop, member)
+    return g.identity
+
+
+def member_of(workshop, member):
+    """The member if they belong to this workshop, else None."""
+    if workshop is None or member is None or member["workshop_id"] != workshop["id"]:
+        return None
+    return member
+
+
+def signed_in_member():
+    """The caller, if signed in to the workshop in the URL."""
+    return member_of(*identity())
+
+
+# Query parameters whose short plain values may be logged: engine.io's and the language.
+LOGGED_PARAMS = {"EIO", "transport", "t", "lang"}
+_QUERY = re.compile(r"\?([^\s\"]*)")
+_SECRET_ANYWHERE = re.compile(r"(?i)(key|token|sid)(=|%3D)[^&\s\"]*")
+_BEARER = re.compile(r"(?i)(bearer\s+)\S+")
+
+
+def _redact_query(match):
+    parts = re.split(r"([&;])", match.group(1))  # the separators are kept at odd places
+    for i in range(0, len(parts), 2):
+        name, equals, value = parts[i].partition("=")
+        plain = re.fullmatch(r"[A-Za-z0-9._-]{0,16}", value) is not None
+        if equals and not (unquote_plus(name) in LOGGED_PARAMS and plain):
+            parts[i] = name + equals + "…"
+    return "?" + "".join(parts)
+
+
+def redact_secrets(line):
+    """A log line without secrets: every query value but a few harmless ones, anything
+    like key=/token=/sid= (also percent-encoded), and bearer tokens become "…"."""
+    line = _QUERY.sub(_redact_query, line)
+    line = _SECRET_ANYWHERE.sub(lambda m: m.group(1) + m.group(2) + "…", line)
+    return _BEARER.sub(lambda m: m.group(1) + "…", line)
 
 
 class TokenBucket:
@@ -103,18 +157,15 @@ def limit_code_guesses():
     """Any route with a join code: an unknown code costs the client address a "lookup", and
     once its bucket is empty every code is refused, known or not, so the answers no longer
     tell a hit from a miss. People signed in to that workshop are never slowed down."""
-    code = (request.view_args or {}).get("code")
-    if code is None:
+    if (request.view_args or {}).get("code") is None:
         return None
-    db = get_db()
-    workshop = store.workshop_by_code(db, normalise_code(code))
+    workshop, member = identity()
     lookups = current_app.extensions["sla_limits"]["lookup"]
     address = request.remote_addr or "?"
     if workshop is None:
         allowed = lookups.allow(address)
     else:
-        member = store.member_by_token(db, token_for(workshop["code"]))
-        if member is not None and member["workshop_id"] == workshop["id"]:
+        if member_of(workshop, member) is not None:
             return None
         allowed = lookups.has_token(address)
     return None if allowed else refusal(TOO_MANY_ATTEMPTS, "rate_limited", 429)

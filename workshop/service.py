@@ -7,15 +7,19 @@ import zoneinfo
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale, gettext
 
 from . import store
 from .commands import CommandError, execute
 from .db import get_db
 from .domain import codes
 from .domain.draft import draft_fields, draft_items
+from .domain.names import clashes
+from .errors import error_body
+from .i18n import N_
+from .i18n import translate as translate  # re-exported: workshop/document/exports.py uses it
+from .safejson import UNREADABLE
 from .security import command_bucket_allows
-from .validation import N_, Invalid, OneOf, Text, TimeZone, check_payload
+from .validation import Invalid, OneOf, PersonName, Text, TimeZone, check_payload
 
 MAX_DELEGATES = 8
 TIME_ZONES = tuple(sorted(zoneinfo.available_timezones() | {"UTC"}))
@@ -31,63 +35,32 @@ COMMON_TIME_ZONES = (
 
 CREATE_SPECS = {
     "title": Text(max_len=120),
-    "facilitator_name": Text(max_len=80),
+    "facilitator_name": PersonName(max_len=80),
     "organisation": Text(max_len=120, min_len=0, optional=True),
     "language": OneOf(("en", "nl")),
     "start_from": OneOf(("draft", "empty"), optional=True),
     "time_zone": TimeZone(TIME_ZONES, optional=True),
 }
 JOIN_SPECS = {
-    "name": Text(max_len=80),
+    "name": PersonName(max_len=80),
     "department": OneOf(("marketing", "sales")),
     "job_title": Text(max_len=80, min_len=0, optional=True),
 }
 
 
-def translate(message, params, language):
-    """An untranslated msgid with params, in the given language."""
-    with force_locale(language):
-        text = gettext(message)
-        if not params:
-            return text
-        # Field names in a message are shown as their translated labels.
-        params = {k: gettext(field_label(v)) if k == "name" else v for k, v in params.items()}
-    return text % params
+UNREADABLE_JSON = N_("The request is not valid JSON, or it is nested too deeply.")
 
 
-def field_label(name):
-    """Payload field names as people read them (in error messages)."""
-    return FIELD_LABELS.get(name, name)
-
-
-FIELD_LABELS = {
-    "title": N_("Title"),
-    "facilitator_name": N_("Your name"),
-    "organisation": N_("Organisation"),
-    "language": N_("Language"),
-    "name": N_("Name"),
-    "department": N_("Department"),
-    "text": N_("Text"),
-    "details": N_("Details"),
-    "section": N_("Section"),
-    "field": N_("Field"),
-    "value": N_("Value"),
-    "reason": N_("Reason"),
-    "seconds": N_("Seconds"),
-    "stage": N_("Stage"),
-    "choice": N_("Choice"),
-    "job_title": N_("Job title"),
-    "time_zone": N_("Time zone"),
-}
-
-
-def error_body(exc, language):
-    body = {"ok": False, "code": exc.code, "error": translate(exc.message, exc.params, language)}
-    return {**body, **getattr(exc, "extra", {})}
+def readable(payload):
+    """The payload, unless its JSON could not be read (safejson.UNREADABLE): invalid."""
+    if payload is UNREADABLE:
+        raise CommandError("invalid", UNREADABLE_JSON)
+    return payload
 
 
 def checked(payload, specs):
     """The validated arguments of a request body, or an `invalid` CommandError."""
+    readable(payload)
     try:
         return check_payload(payload if isinstance(payload, dict) else {}, specs)
     except Invalid as exc:
@@ -173,6 +146,7 @@ def join_workshop(db, code, payload):
                 N_("This workshop is full: at most %(max)s delegates can join."),
                 max=MAX_DELEGATES,
             )
+        ensure_name_free(db, workshop["id"], data["name"])
         member_id = store.add_member(
             db,
             workshop["id"],
@@ -187,13 +161,27 @@ def join_workshop(db, code, payload):
     return member_id, token
 
 
+def ensure_name_free(db, workshop_id, name):
+    """Nobody else in the workshop (the facilitator included; removed delegates are gone)
+    may have the same name or one that looks the same. Inside the write transaction."""
+    taken = [m["name"] for m in store.members(db, workshop_id) if not m["removed"]]
+    if clashes(name, taken):
+        raise CommandError(
+            "conflict",
+            N_(
+                "Someone in this workshop already has this name, or one that looks the same: "
+                "add an initial or your surname."
+            ),
+        )
+
+
 def run_command(db, member_id, payload, limiter_key=None):
     """One command from a signed-in person: returns the ack ({ok, version} or the error).
     limiter_key: whose command bucket pays (the socket, or the member over HTTP)."""
     try:
         if limiter_key is not None and not command_bucket_allows(limiter_key):
             raise CommandError("rate_limited", N_("Too many commands at once: wait a moment."))
-        version, result = execute(db, member_id, payload)
+        version, result = execute(db, member_id, readable(payload))
     except CommandError as exc:
         member = store.member_by_id(db, member_id)
         language = _language_of(db, member)

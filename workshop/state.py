@@ -34,7 +34,6 @@ def shared_state(db, workshop_id):
             dots_by_item[item["id"]],
             department_of,
             departments_present,
-            anonymous,
         )
         for item in store.items(db, workshop_id)
     ]
@@ -83,7 +82,7 @@ def shared_state(db, workshop_id):
     return state, private
 
 
-def public_item(item, votes, dots, department_of, departments_present, anonymous):
+def public_item(item, votes, dots, department_of, departments_present):
     revealed = item["status"] != "open" and item["revealed_at"] is not None
     public = {
         "id": item["id"],
@@ -107,7 +106,8 @@ def public_item(item, votes, dots, department_of, departments_present, anonymous
         public["consensus"] = consent.consent_for(
             ((department_of[v["member_id"]], v["choice"]) for v in votes), departments_present
         )
-        if not anonymous:
+        # Anonymity is fixed per item at its reveal: switching it off later shows nothing.
+        if not item["anonymous_at_reveal"]:
             public["votes"] = [
                 {"participant_id": v["member_id"], "choice": v["choice"]}
                 for v in sorted(votes, key=lambda v: v["member_id"])

@@ -2,25 +2,17 @@
 
 import datetime
 import math
+import unicodedata
 
-
-def N_(message):
-    """Marks a message for translation; it is translated in the recipient's language later."""
-    return message
-
-
-def is_utf8(text):
-    """False for lone surrogates, which JSON allows but SQLite cannot store."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+from .domain.characters import text_allowed
+from .domain.names import clean_name
+from .i18n import N_
 
 
 def shown(key):
-    """A client-chosen key as it may appear in an error message: short and encodable."""
-    return str(key)[:40].encode("utf-8", "replace").decode("utf-8")
+    """A client-chosen key as it may appear in an error message: short, printable, encodable."""
+    key = "".join(c if c.isprintable() else "\ufffd" for c in str(key)[:40])
+    return key.encode("utf-8", "replace").decode("utf-8")
 
 
 class Invalid(Exception):
@@ -40,14 +32,22 @@ class Spec:
 
 
 class Text(Spec):
-    def __init__(self, max_len=200, min_len=1, optional=False):
+    """Text without control characters, non-characters or open bidi controls
+    (domain/characters.py); multiline: newlines and tabs allowed (paragraphs, proposals)."""
+
+    def __init__(self, max_len=200, min_len=1, optional=False, multiline=False):
         self.max_len, self.min_len, self.optional = max_len, min_len, optional
+        self.multiline = multiline
+
+    def clean(self, value):
+        value = value.strip()
+        return value.replace("\r\n", "\n") if self.multiline else value
 
     def __call__(self, value, name):
         if not isinstance(value, str):
             raise Invalid(N_("%(name)s must be text."), name=name)
-        value = value.strip()
-        if "\x00" in value or not is_utf8(value):
+        value = self.clean(value)
+        if not text_allowed(value, self.multiline):
             raise Invalid(N_("%(name)s contains characters that are not allowed."), name=name)
         if len(value) < self.min_len:
             raise Invalid(N_("%(name)s must not be empty."), name=name)
@@ -57,6 +57,27 @@ class Text(Spec):
                 name=name,
                 max=self.max_len,
             )
+        return value
+
+
+class PersonName(Text):
+    """A person's name, NFKC-normalised: letters or digits, nothing invisible or bidi
+    (domain/names.py). Whether it clashes with someone else's is checked with the database."""
+
+    def __init__(self, max_len=80):
+        super().__init__(max_len=max_len)
+
+    def clean(self, value):
+        return unicodedata.normalize("NFKC", value).strip()
+
+    def __call__(self, value, name):
+        value, problem = clean_name(super().__call__(value, name))
+        if problem == "characters":
+            raise Invalid(
+                N_("%(name)s may not contain invisible characters or direction marks."), name=name
+            )
+        if problem == "letters":
+            raise Invalid(N_("%(name)s must contain letters."), name=name)
         return value
 
 
@@ -161,7 +182,7 @@ def kind_spec(kind, max_len=1000):
     if isinstance(kind, tuple):
         return OneOf(kind)
     return {
-        "text": Text(max_len=max_len, min_len=0),
+        "text": Text(max_len=max_len, min_len=0, multiline=True),
         "int": Int(low=0, high=1_000_000),
         "percent": Number(low=0, high=100),
         "number": Number(low=0, high=1e12),

@@ -22,9 +22,16 @@ from .commands import CommandError
 from .db import get_db
 from .document import pictures
 from .domain.codes import display_code, is_well_formed, normalise_code
-from .i18n import LANGUAGES
-from .security import client_allows, csrf_token, set_identity_cookie, token_for
-from .validation import N_
+from .errors import STATUS, error_text
+from .i18n import LANGUAGES, N_
+from .security import (
+    TOO_MANY_ATTEMPTS,
+    client_allows,
+    csrf_token,
+    identity,
+    set_identity_cookie,
+    signed_in_member,
+)
 
 bp = Blueprint("views", __name__)
 
@@ -37,10 +44,6 @@ def page_globals():
         "display_code": display_code,
         "time_zones": service.COMMON_TIME_ZONES,
     }
-
-
-def error_text(exc):
-    return service.translate(exc.message, exc.params, str(get_locale()))
 
 
 @bp.get("/")
@@ -62,12 +65,16 @@ def create():
         "time_zone": form.get("time_zone") or service.DEFAULT_TIME_ZONE,
     }
     if not client_allows("join"):
-        exc = CommandError("rate_limited", N_("Too many attempts: wait a minute."))
-        return render_template("home.html", form=form, error=error_text(exc), join_error=None), 429
+        exc = CommandError("rate_limited", TOO_MANY_ATTEMPTS)
+        return render_template(
+            "home.html", form=form, error=error_text(exc), join_error=None
+        ), STATUS[exc.code]
     try:
         workshop, token = service.create_workshop(get_db(), payload)
     except CommandError as exc:
-        return render_template("home.html", form=form, error=error_text(exc), join_error=None), 400
+        return render_template(
+            "home.html", form=form, error=error_text(exc), join_error=None
+        ), STATUS[exc.code]
     response = redirect(url_for("views.workshop", code=workshop["code"]))
     set_identity_cookie(response, workshop["code"], token)
     return response
@@ -77,36 +84,31 @@ def create():
 def join_by_code():
     """The home page's join box: a typed code leads to that workshop's join page."""
     code = normalise_code(request.form.get("code", ""))
+    exc = None
     if not client_allows("lookup"):
-        exc = CommandError("rate_limited", N_("Too many attempts: wait a minute."))
-        return render_template("home.html", form={}, error=None, join_error=error_text(exc)), 429
-    if not is_well_formed(code) or store.workshop_by_code(get_db(), code) is None:
+        exc = CommandError("rate_limited", TOO_MANY_ATTEMPTS)
+    elif not is_well_formed(code) or store.workshop_by_code(get_db(), code) is None:
         exc = CommandError("not_found", N_("There is no workshop with this code."))
-        return render_template("home.html", form={}, error=None, join_error=error_text(exc)), 404
+    if exc is not None:
+        page = render_template("home.html", form={}, error=None, join_error=error_text(exc))
+        return page, STATUS[exc.code]
     return redirect(url_for("views.join", code=code))
 
 
-def workshop_or_404(code):
-    workshop = store.workshop_by_code(get_db(), normalise_code(code))
+def workshop_or_404():
+    """The workshop in the URL (security.identity), or 404."""
+    workshop, _ = identity()
     if workshop is None:
         abort(404)
     return workshop
 
 
-def current_member(workshop):
-    token = token_for(workshop["code"])
-    member = store.member_by_token(get_db(), token) if token else None
-    if member and member["workshop_id"] == workshop["id"]:
-        return member
-    return None
-
-
 @bp.route("/w/<code>/join", methods=["GET", "POST"])
 def join(code):
     """A delegate enters name and department; the 9th is told the workshop is full."""
-    workshop = workshop_or_404(code)
+    workshop = workshop_or_404()
     g.language = workshop["language"] if "lang" not in request.cookies else None
-    member = current_member(workshop)
+    member = signed_in_member()
     if member is not None:
         return redirect(url_for("views.workshop", code=workshop["code"]))
     form, error, status = {}, None, 200
@@ -117,21 +119,16 @@ def join(code):
             "department": form.get("department", ""),
             "job_title": form.get("job_title", ""),
         }
-        if not client_allows("join"):
-            exc = CommandError("rate_limited", N_("Too many attempts: wait a minute."))
-            error, status = error_text(exc), 429
+        try:
+            if not client_allows("join"):
+                raise CommandError("rate_limited", TOO_MANY_ATTEMPTS)
+            _, token = service.join_workshop(get_db(), workshop["code"], payload)
+        except CommandError as exc:
+            error, status = error_text(exc), STATUS[exc.code]
         else:
-            try:
-                _, token = service.join_workshop(get_db(), workshop["code"], payload)
-            except CommandError as exc:
-                error, status = (
-                    error_text(exc),
-                    {"conflict": 409, "not_found": 404}.get(exc.code, 400),
-                )
-            else:
-                response = redirect(url_for("views.workshop", code=workshop["code"]))
-                set_identity_cookie(response, workshop["code"], token)
-                return response
+            response = redirect(url_for("views.workshop", code=workshop["code"]))
+            set_identity_cookie(response, workshop["code"], token)
+            return response
     full = len(store.delegates(get_db(), workshop["id"])) >= service.MAX_DELEGATES
     return render_template(
         "join.html", workshop=workshop, form=form, error=error, full=full
@@ -141,7 +138,7 @@ def join(code):
 @bp.get("/w/<code>/facilitate")
 def facilitate(code):
     """The secret facilitator link: signs this browser in as the facilitator, from anywhere."""
-    workshop = workshop_or_404(code)
+    workshop = workshop_or_404()
     member = store.member_by_token(get_db(), request.args.get("key", ""))
     if member is None or member["workshop_id"] != workshop["id"] or member["role"] != "facilitator":
         abort(403)
@@ -167,8 +164,8 @@ def render_workshop(workshop, member, view):
 @bp.get("/w/<code>")
 def workshop(code):
     """The facilitator console or the participant view, whichever this browser is."""
-    workshop = workshop_or_404(code)
-    member = current_member(workshop)
+    workshop = workshop_or_404()
+    member = signed_in_member()
     if member is None:
         return redirect(url_for("views.join", code=workshop["code"]))
     view = "console" if member["role"] == "facilitator" else "participant"
@@ -178,8 +175,8 @@ def workshop(code):
 @bp.get("/w/<code>/present")
 def present(code):
     """The projector view: large type, the stage, the timer, revealed results."""
-    workshop = workshop_or_404(code)
-    member = current_member(workshop)
+    workshop = workshop_or_404()
+    member = signed_in_member()
     if member is None or member["role"] != "facilitator":
         abort(403)
     return render_workshop(workshop, member, "present")
@@ -188,7 +185,7 @@ def present(code):
 @bp.get("/w/<code>/qr.svg")
 def qr_code(code):
     """The join link as a QR code, for the console and the projector."""
-    workshop = workshop_or_404(code)
+    workshop = workshop_or_404()
     out = io.BytesIO()
     url = url_for("views.join", code=workshop["code"], _external=True)
     segno.make(url, error="m").save(out, kind="svg", scale=6, border=2, xmldecl=False)
@@ -222,8 +219,8 @@ def choose_language():
 
 
 def member_or_403(code):
-    workshop = workshop_or_404(code)
-    member = current_member(workshop)
+    workshop = workshop_or_404()
+    member = signed_in_member()
     if member is None:
         abort(403)
     g.language = member["language"] or workshop["language"]

@@ -6,8 +6,9 @@ broadcasts the new state afterwards. Handlers register with `@command`.
 
 from dataclasses import dataclass
 
+from ..i18n import N_
 from ..store import bump_version, member_by_id, record_audit, workshop_by_id
-from ..validation import N_, Invalid, check_payload
+from ..validation import Invalid, check_payload
 
 FACILITATOR = frozenset({"facilitator"})
 DELEGATE = frozenset({"participant"})

@@ -4,8 +4,9 @@ import time
 
 from ..domain.sections import FIELDS
 from ..domain.stages import SECTIONS, STAGES
+from ..i18n import N_
 from ..store import from_json, set_field, to_json
-from ..validation import N_, Bool, Int, Invalid, OneOf, Spec, Text, kind_spec
+from ..validation import Bool, Int, Invalid, OneOf, Spec, Text, kind_spec
 from . import FACILITATOR, CommandError, command
 
 

@@ -5,8 +5,9 @@ import json
 from ..domain import consent
 from ..domain.sections import ITEM_DETAILS, JOURNEY_KINDS
 from ..domain.stages import SECTIONS
+from ..i18n import N_
 from ..store import from_json, now_iso, to_json
-from ..validation import N_, Id, Int, Invalid, OneOf, Spec, Text, check_mapping
+from ..validation import Id, Int, Invalid, OneOf, Spec, Text, check_mapping
 from . import ANYONE, DELEGATE, FACILITATOR, CommandError, command
 
 ITEM_TEXT_MAX = 2000
@@ -67,7 +68,11 @@ def ends_with_draft_outcome(ctx):
 
 
 @command(
-    "propose", ANYONE, section=OneOf(SECTIONS), text=Text(max_len=ITEM_TEXT_MAX), details=Details()
+    "propose",
+    ANYONE,
+    section=OneOf(SECTIONS),
+    text=Text(max_len=ITEM_TEXT_MAX, multiline=True),
+    details=Details(),
 )
 def propose(ctx, section, text, details=None):
     """Anyone proposes an item; it is open for votes until the facilitator decides."""
@@ -157,7 +162,7 @@ def consensus_of(ctx, item_id):
     FACILITATOR,
     item_id=Id(),
     outcome=OneOf(("agreed", "rejected")),
-    reason=Text(max_len=REASON_MAX, optional=True),
+    reason=Text(max_len=REASON_MAX, optional=True, multiline=True),
 )
 def decide(ctx, item_id, outcome, reason=None):
     """The facilitator agrees or rejects an item; agreeing without consent needs a reason."""
@@ -194,7 +199,7 @@ def reopen_item(ctx, item_id):
     "edit_item",
     FACILITATOR,
     item_id=Id(),
-    text=Text(max_len=ITEM_TEXT_MAX, optional=True),
+    text=Text(max_len=ITEM_TEXT_MAX, optional=True, multiline=True),
     details=Details(),
 )
 def edit_item(ctx, item_id, text=None, details=None):

@@ -1,7 +1,8 @@
 """Commands of the lobby and of the people in the room."""
 
+from ..i18n import N_
 from ..store import member_by_id
-from ..validation import N_, Bool, Id, OneOf
+from ..validation import Bool, Id, OneOf
 from . import ANYONE, FACILITATOR, CommandError, command
 
 

@@ -5,8 +5,9 @@ import re
 from ..document import versions
 from ..document.data import live_data
 from ..document.open_points import for_person
+from ..i18n import N_
 from ..store import now_iso, workshop_by_id
-from ..validation import N_, Text
+from ..validation import Text
 from . import DELEGATE, FACILITATOR, CommandError, command
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -17,7 +18,7 @@ def live_document(ctx):
     return live_data(ctx.db, workshop_by_id(ctx.db, ctx.actor.workshop_id))
 
 
-@command("finalize", FACILITATOR, reason=Text(max_len=1000, optional=True))
+@command("finalize", FACILITATOR, reason=Text(max_len=1000, optional=True, multiline=True))
 def finalize(ctx, reason=None):
     """The facilitator freezes the document as a version; every delegate is asked to sign its
     hash. With open points (undecided items, contradictions, warnings) it needs a reason."""
