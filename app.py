@@ -5,8 +5,8 @@ import os
 from werkzeug.serving import WSGIRequestHandler
 
 from workshop import create_app
+from workshop.accesslog import redact_secrets
 from workshop.realtime import socketio, start_presence
-from workshop.security import redact_secrets
 from workshop.service import finish_interrupted_work
 
 app = create_app()
@@ -20,7 +20,7 @@ class NoDelayRequestHandler(WSGIRequestHandler):
 
     def log(self, type, message, *args):
         # Every line of the access and error log passes here: the facilitator link's key
-        # (and any other query value or bearer token) never reaches it (security.py).
+        # (and any other query value or bearer token) never reaches it (accesslog.py).
         line = message % args if args else message
         super().log(type, "%s", redact_secrets(line))
 

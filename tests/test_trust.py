@@ -17,13 +17,13 @@ from conftest import Workshops, fresh_state, make_app, send
 from test_security import Room, bearer, csrf_of
 
 from workshop import safejson, store
+from workshop.accesslog import redact_secrets
 from workshop.commands import REGISTRY
 from workshop.db import connect
 from workshop.domain.names import clashes, clean_name, normalise_name
 from workshop.domain.sections import FIELDS, ITEM_DETAILS
 from workshop.migrations import migrations
 from workshop.realtime import socketio
-from workshop.security import redact_secrets
 from workshop.service import CREATE_SPECS, JOIN_SPECS
 from workshop.validation import Text
 

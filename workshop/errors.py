@@ -46,10 +46,6 @@ def error_text(exc):
     return translate(exc.message, exc.params, str(get_locale()))
 
 
-def error_status(exc):
-    return STATUS[exc.code]
-
-
 def api_error(exc, status=None):
     """A CommandError as the API's JSON error answer."""
     return jsonify({"error": error_text(exc), "code": exc.code}), status or STATUS[exc.code]

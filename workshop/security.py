@@ -1,10 +1,8 @@
 """Identity from tokens, rate limits, and the HTTP headers every response carries."""
 
-import re
 import secrets
 import threading
 import time
-from urllib.parse import unquote_plus
 
 from flask import abort, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
@@ -84,31 +82,6 @@ def member_of(workshop, member):
 def signed_in_member():
     """The caller, if signed in to the workshop in the URL."""
     return member_of(*identity())
-
-
-# Query parameters whose short plain values may be logged: engine.io's and the language.
-LOGGED_PARAMS = {"EIO", "transport", "t", "lang"}
-_QUERY = re.compile(r"\?([^\s\"]*)")
-_SECRET_ANYWHERE = re.compile(r"(?i)(key|token|sid)(=|%3D)[^&\s\"]*")
-_BEARER = re.compile(r"(?i)(bearer\s+)\S+")
-
-
-def _redact_query(match):
-    parts = re.split(r"([&;])", match.group(1))  # the separators are kept at odd places
-    for i in range(0, len(parts), 2):
-        name, equals, value = parts[i].partition("=")
-        plain = re.fullmatch(r"[A-Za-z0-9._-]{0,16}", value) is not None
-        if equals and not (unquote_plus(name) in LOGGED_PARAMS and plain):
-            parts[i] = name + equals + "…"
-    return "?" + "".join(parts)
-
-
-def redact_secrets(line):
-    """A log line without secrets: every query value but a few harmless ones, anything
-    like key=/token=/sid= (also percent-encoded), and bearer tokens become "…"."""
-    line = _QUERY.sub(_redact_query, line)
-    line = _SECRET_ANYWHERE.sub(lambda m: m.group(1) + m.group(2) + "…", line)
-    return _BEARER.sub(lambda m: m.group(1) + "…", line)
 
 
 class TokenBucket:
