@@ -4,18 +4,25 @@
 import { html, useState, useEffect, useRef, S, t, label, send, page, isFacilitator } from "./lib.js";
 
 export const DOCUMENT_STAGES = ["review", "signoff"];
-const MIN_GAP_MS = 1000; // at most one request for the document per second
+// At most one request for the document per second, and never more often than ten times
+// the last request took: when the server is busy (every client asks after every change),
+// the clients back off by themselves. A little jitter spreads the clients' requests.
+const MIN_GAP_MS = 1000;
+const BACKOFF = 10;
+const MAX_GAP_MS = 10000;
+const JITTER_MS = 200;
 
 // Fetches GET /api/workshops/<code>/document while `active`, again whenever the sign-off
-// version, its status or the state version changes: at most once a second, one request at a
-// time, the last snapshot wins. The previous document stays on screen while a new one loads.
+// version, its status or the state version changes: at most once a second (less often when
+// the server is slow), one request at a time, always for the newest state seen. The previous
+// document stays on screen while a new one loads.
 export function useDocument(state, active) {
   const [doc, setDoc] = useState(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState(null);
   const run = useRef(null);
   if (run.current === null) {
-    run.current = { wanted: null, fetched: null, busy: false, last: 0, timer: null, text: null, alive: true };
+    run.current = { wanted: null, fetched: null, busy: false, last: 0, gap: MIN_GAP_MS, timer: null, text: null, alive: true };
   }
   const key = active && state ? `${state.signoff.version}|${state.signoff.status}|${state.version}` : null;
 
@@ -30,7 +37,8 @@ export function useDocument(state, active) {
     r.wanted = key;
     const schedule = () => {
       if (r.timer || r.busy || !r.alive || r.wanted === null || r.wanted === r.fetched) return;
-      r.timer = setTimeout(load, Math.max(0, r.last + MIN_GAP_MS - Date.now()));
+      const wait = r.last ? r.last + r.gap - Date.now() + Math.random() * JITTER_MS : 0;
+      r.timer = setTimeout(load, Math.max(0, wait));
     };
     async function load() {
       r.timer = null;
@@ -60,6 +68,7 @@ export function useDocument(state, active) {
       } finally {
         // A failed load is not retried in a loop: the next change of the state tries again.
         r.fetched = want;
+        r.gap = Math.min(MAX_GAP_MS, Math.max(MIN_GAP_MS, BACKOFF * (Date.now() - r.last)));
         r.busy = false;
         if (r.alive) setLoading(false);
         schedule();
