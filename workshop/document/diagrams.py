@@ -3,7 +3,9 @@ the page and the PDF. User text is escaped; nothing here links or scripts."""
 
 from xml.sax.saxutils import escape
 
-FONT = "font-family=\"Inter, 'DejaVu Sans', Arial, sans-serif\""
+# Inter's three families in the PDF, in static/print.css's order; Arial or any sans-serif in
+# a browser. No quotes: WeasyPrint's SVG reader keeps a quote that follows a space.
+FONT = 'font-family="Inter Ext, Inter, Inter Symbols, Arial, sans-serif"'
 NAVY, GOLD, TEAL, GREY, RED = "#1f3a5f", "#f4b942", "#2a7f8f", "#6b7280", "#b42318"
 STAGE_COLOURS = ["#1f3a5f", "#27496f", "#2f5a80", "#3a6d93", "#4a82a6", "#2a7f8f", "#2f8f72"]
 

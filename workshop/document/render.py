@@ -36,7 +36,7 @@ from .format import FSI, PDI
 from .strings import strings
 
 # Bump when the template, print.css or the HTML pipeline change: cached PDFs are stale.
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 CACHE_SIZE = 16
 PICTURES = ("funnel", "journey")
 PICTURE_SRC = "{}.svg"
