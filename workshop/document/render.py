@@ -327,25 +327,34 @@ def _classify_tables(clean_html):
 
     def widths(header, rows):
         """Per column, in characters: the longest word it must hold (a short cell counts as
-        one word) and all it would like (its longest cell); the text block's spare width
-        goes to the columns that would like more, as browsers do for automatic tables."""
-        low, high = [], []
+        one word) and all it would like (its longest cell, its header on two lines). Each
+        column gets what it must hold; the spare width goes to the columns that would like
+        more, in proportion to the text that would otherwise wrap in them, none beyond what
+        it would like. So a column of long texts gets the room, not one with a long cell."""
+        low, high, overflow = [], [], []
         for j, head in enumerate(header):
-            cells = [row[j] for row in rows if j < len(row)]
-            words = [w for c in cells for w in ([c] if len(c) <= 16 else c.split())]
+            cells = [len(row[j]) for row in rows if j < len(row)]
+            cells.append(round(len(head) * 1.2 / 2))  # bolder type, two lines
+            words = [w for row in rows if j < len(row) for w in words_of(row[j])]
             # Headers are set in a bolder weight: their letters are wider.
             lengths = [len(w) for w in words] + [round(len(w) * 1.2) for w in head.split()]
             need = min(word_cap, max(lengths, default=1))
-            want = max([need, round(len(head) * 1.2 / 2), *map(len, cells)])  # headers: 2 lines
             low.append(need + pad)
-            high.append(want + pad)
-        if sum(high) <= line or sum(low) >= line:
-            chars = high if sum(high) <= line else low
-        else:
-            stretch = sum(h - lo for lo, h in zip(low, high, strict=True))
-            spare = line - sum(low)
-            chars = [lo + spare * (h - lo) / stretch for lo, h in zip(low, high, strict=True)]
+            high.append(max([need, *cells]) + pad)
+            overflow.append(sum(max(0, n - need) for n in cells))
+        chars, spare = list(low), line - sum(low)
+        growing = [j for j in range(len(header)) if high[j] > low[j]]
+        while spare > 0.01 and growing:
+            weight = sum(overflow[j] for j in growing) or len(growing)
+            share = {j: spare * (overflow[j] or weight / len(growing)) / weight for j in growing}
+            for j in growing:
+                chars[j] = min(high[j], chars[j] + share[j])
+            spare = line - sum(chars)
+            growing = [j for j in growing if chars[j] < high[j] - 0.01]
         return [c * line / sum(chars) for c in chars]
+
+    def words_of(cell):
+        return [cell] if len(cell) <= 16 else cell.split()
 
     tables = [parse(m.group(1)) for m in _TABLE.finditer(clean_html)]
     by_header = {}
