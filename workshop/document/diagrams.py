@@ -17,11 +17,6 @@ def _text(x, y, content, size=14, weight="normal", fill="#111827", anchor="start
     )
 
 
-def _clip(text, limit):
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _svg(width, height, body, title):
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
@@ -104,14 +99,13 @@ def funnel_svg(stages, title="Funnel", volume_label="per month", number=None, pe
     return _svg(width, height, body, title)
 
 
-def _wrap(text, width, max_lines=None):
-    """Words into lines of at most about width characters; a longer word is cut into pieces.
-    With max_lines, the last line is clipped with an ellipsis (only where a picture must have
-    a fixed size)."""
+def _wrap(text, width):
+    """Words into lines of at most about width characters, every word kept: a longer word
+    is cut into pieces. Nothing is clipped; the picture grows instead."""
     width = max(4, width)
     words, lines, line = [], [], ""
     for word in " ".join(str(text).split()).split(" "):
-        words += [word[k : k + width] for k in range(0, len(word), width)] or [""]
+        words += [word[k : k + width] for k in range(0, len(word), width)]
     for word in words:
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
@@ -120,9 +114,6 @@ def _wrap(text, width, max_lines=None):
             line = f"{line} {word}".strip()
     if line:
         lines.append(line)
-    if max_lines and len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = _clip(lines[-1] + " …", width)
     return lines
 
 
