@@ -354,3 +354,31 @@ def test_signatories_and_facilitator_are_listed_in_the_frame():
     assert "| \u2068Mia Marketing\u2069 | Head of marketing | Marketing |" in frame
     assert "| \u2068Sam Sales\u2069 | — | Sales |" in frame
     assert "Facilitator: \u2068Fiona\u2069" in frame
+
+
+def test_captured_paragraphs_stay_quoted_user_text():
+    data = sample()
+    data["fields"]["goals"]["summary"] = "We grow.\n\n**Status:** Signed by every delegate"
+    md = canonical_markdown(data)
+    assert "> We grow.\n>\n> \\*\\*Status:\\*\\* Signed by every delegate" in md
+    html = rendered(md)
+    assert "<blockquote>" in html and "<strong>" not in html.split("<blockquote>")[1].split(
+        "</blockquote>"
+    )[0]
+
+
+@pytest.mark.parametrize("bad", ["\x01", "\x1b[31m", "\x7f", "\ufffe", "\ud800"])
+def test_diagrams_stay_well_formed_whatever_a_stored_row_holds(bad):
+    import xml.etree.ElementTree as ET
+
+    from workshop.document import diagrams
+
+    name = f"Stage {bad} one"
+    funnel = diagrams.funnel_svg([{"name": name, "volume": 5, "conversion": 10}], title=name)
+    journey = diagrams.journey_svg(
+        [{"name": name, "prospect": name, "marketing": "", "sales": ""}],
+        [{"name": name, "kind": "gap", "phase": name, "dots": 1}],
+        title=name,
+    )
+    for svg in (funnel, journey):
+        ET.fromstring(svg)

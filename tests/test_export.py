@@ -276,3 +276,10 @@ def test_cli_writes_the_document(app, workshops, tmp_path, monkeypatch):
 
     unknown = runner.invoke(args=["export", "ZZZZZZZZZZ"])
     assert unknown.exit_code != 0
+
+
+def test_a_broken_picture_is_left_out_and_logged(app, caplog):
+    with app.app_context():
+        html = export.markdown_to_html("![p](funnel.svg)", {"funnel": "<svg><text>&</svg>"})
+    assert "data:image" not in html
+    assert "not well-formed" in caplog.text

@@ -1,6 +1,7 @@
 """Server-rendered SVG: the funnel, the journey map and vote bars. The same picture serves
 the page and the PDF. User text is escaped; nothing here links or scripts."""
 
+import re
 from xml.sax.saxutils import escape
 
 # Inter's three families in the PDF, in static/print.css's order; Arial or any sans-serif in
@@ -10,17 +11,27 @@ NAVY, GOLD, TEAL, GREY, RED = "#1f3a5f", "#f4b942", "#2a7f8f", "#6b7280", "#b423
 STAGE_COLOURS = ["#1f3a5f", "#27496f", "#2f5a80", "#3a6d93", "#4a82a6", "#2a7f8f", "#2f8f72"]
 
 
+# Characters XML 1.0 cannot carry. Input refuses them, but a row stored before that rule
+# must not break a picture: they become U+FFFD.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value):
+    """Text for an SVG text node or title: escaped, and only characters XML allows."""
+    return escape(_NOT_XML.sub("\ufffd", str(value)))
+
+
 def _text(x, y, content, size=14, weight="normal", fill="#111827", anchor="start"):
     return (
         f'<text x="{x}" y="{y}" font-size="{size}" font-weight="{weight}" fill="{fill}"'
-        f' text-anchor="{anchor}" {FONT}>{escape(str(content))}</text>'
+        f' text-anchor="{anchor}" {FONT}>{xml_text(content)}</text>'
     )
 
 
 def _svg(width, height, body, title):
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
-        f' width="{width}" height="{height}" role="img"><title>{escape(title)}</title>'
+        f' width="{width}" height="{height}" role="img"><title>{xml_text(title)}</title>'
         f"{''.join(body)}</svg>"
     )
 

@@ -146,6 +146,7 @@ def code_span(digest):
 
 
 def paragraphs(text):
-    """Longer captured text: paragraphs kept, everything else literal."""
+    """Longer captured text as one quoted block: its paragraphs kept, everything literal, and
+    never a line that reads like the document's own words."""
     parts = re.split(r"\n\s*\n", str(text or "").strip())
-    return "\n\n".join(escape_markdown(p) for p in parts if p.strip()) or None
+    return "\n>\n".join(f"> {escape_markdown(p)}" for p in parts if p.strip()) or None

@@ -16,6 +16,7 @@ import zipfile
 from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 import markdown
 import nh3
@@ -287,6 +288,10 @@ def _embed_pictures(clean_html, pictures, drop_missing=False):
     for name in PICTURES:
         placeholder = f'src="{PICTURE_SRC.format(name)}"'
         svg = pictures.get(name)
+        if svg and not _well_formed(svg):
+            # Never a silently broken image: say so, and leave the picture out.
+            current_app.logger.error("the %s picture is not well-formed SVG; left out", name)
+            svg = None
         if svg:
             encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
             embedded = f'src="data:image/svg+xml;base64,{encoded}"'
@@ -294,6 +299,15 @@ def _embed_pictures(clean_html, pictures, drop_missing=False):
         elif drop_missing:
             clean_html = re.sub(rf"<img [^>]*{re.escape(placeholder)}[^>]*>", "", clean_html)
     return clean_html
+
+
+def _well_formed(svg):
+    # Our own SVG, checked before embedding (no entities are declared in it).
+    try:
+        ElementTree.fromstring(svg)  # nosec B314
+    except ElementTree.ParseError:
+        return False
+    return True
 
 
 def _delegates(data, t):
