@@ -16,7 +16,6 @@ from .domain.draft import draft_fields, draft_items
 from .domain.names import clashes
 from .errors import error_body
 from .i18n import N_
-from .i18n import translate as translate  # re-exported: workshop/document/exports.py uses it
 from .safejson import UNREADABLE
 from .security import command_bucket_allows
 from .validation import Invalid, OneOf, PersonName, Text, TimeZone, check_payload

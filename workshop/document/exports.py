@@ -12,8 +12,8 @@ from ..api import member_required
 from ..commands import CommandError
 from ..db import get_db
 from ..domain.codes import normalise_code
+from ..i18n import N_, translate
 from ..security import client_allows
-from ..validation import N_
 from . import reading, verify
 from . import render as export
 
@@ -80,11 +80,11 @@ def verify_upload():
     """Checks the uploaded file against every finalized version; nothing is stored."""
     if not client_allows("lookup"):
         exc = CommandError("rate_limited", N_("Too many attempts: wait a minute."))
-        message = service.translate(exc.message, exc.params, str(get_locale()))
+        message = translate(exc.message, exc.params, str(get_locale()))
         return render_template("verify.html", result=None, error=message), 429
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        message = service.translate(N_("Choose a file to check."), {}, str(get_locale()))
+        message = translate(N_("Choose a file to check."), {}, str(get_locale()))
         return render_template("verify.html", result=None, error=message), 400
     result = verify.verify_bytes(get_db(), upload.read())
     matches, lines = verify.report(result, str(get_locale()))
