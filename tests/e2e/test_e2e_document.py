@@ -277,7 +277,7 @@ class Run:
         expect(maya.locator(".sign-card")).to_have_count(0)  # open again: nothing to sign
         expect(self.console.locator(".readiness")).to_be_visible()
         self.room.check(maya, "05-reopened-delegate")
-        changed.first.scroll_into_view_if_needed()
+        changed.first.locator(".change-label").scroll_into_view_if_needed()
         self.shot(maya, "05-reopened-delegate")
         expect(self.present.locator(".doc-part.changed").first).to_be_visible()
 
