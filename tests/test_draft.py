@@ -3,7 +3,7 @@
 import pytest
 
 from workshop.domain.draft import draft_fields, draft_items
-from workshop.domain.sections import FIELDS, ITEM_DETAILS, OWNERS, PERIODS
+from workshop.domain.sections import FIELDS, ITEM_DETAILS, OWNERS
 
 LANGUAGES = ("en", "nl")
 MAX_TEXT = 160
@@ -229,12 +229,15 @@ def test_funnel_is_consistent_with_the_revenue_target(language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_ids_are_valid(language):
+    """Every detail of every draft item passes the checks a proposal would."""
+    from workshop.domain.sections import ITEM_DETAILS
+    from workshop.validation import check_mapping
+
     for item in draft_items(language):
         details = item["details"]
         if "owner" in details:
             assert details["owner"] in OWNERS
-        if "period" in details:
-            assert details["period"] in PERIODS
+        assert check_mapping(details, ITEM_DETAILS[item["section"]], "details") == details
 
 
 @pytest.mark.parametrize("language", ("", "de", "EN", None))

@@ -45,6 +45,7 @@ def create_app(test_config=None):
     )
 
     from . import api, db, errors, i18n, realtime, security, views
+    from .dashboard import views as dashboard_views
     from .document import exports as exports_api
 
     db.init_app(app)
@@ -55,6 +56,7 @@ def create_app(test_config=None):
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(exports_api.bp)
+    app.register_blueprint(dashboard_views.bp)
     app.cli.add_command(exports_api.export_command)
     app.cli.add_command(exports_api.verify_command)
 

@@ -86,7 +86,7 @@ def member_required(view):
     code, 401 without a valid token, 403 for a token of another workshop."""
 
     @functools.wraps(view)
-    def wrapped(code):
+    def wrapped(code, **path):
         try:
             workshop, member = signed_in()
         except CommandError as exc:
@@ -94,7 +94,7 @@ def member_required(view):
         if member is None:
             exc = CommandError("forbidden", N_("Sign in to this workshop first."))
             return api_error(exc, UNAUTHORISED)
-        return view(workshop, member)
+        return view(workshop, member, **path)
 
     return wrapped
 

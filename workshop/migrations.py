@@ -1,6 +1,10 @@
 """The schema, changed only through these named migrations, in order."""
 
+import json
+
 from sqlite_utils.migrations import Migrations
+
+from .domain.figures import MEASURES
 
 migrations = Migrations("workshop")
 
@@ -185,3 +189,39 @@ def anonymous_at_reveal(db):
         END;
         """
     )
+
+
+@migrations(name="0006_kpi_actuals")
+def kpi_actuals(db):
+    """Actuals per KPI and period after sign-off; a correction is a new row, so the history
+    stays. KPIs of earlier workshops get the structure the dashboard reads: a period from
+    their frequency, a tolerance, and a unit and direction from their measure."""
+    db.executescript(
+        """
+        CREATE TABLE kpi_actuals (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            period TEXT NOT NULL,
+            value REAL NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            recorded_by INTEGER REFERENCES members(id),
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX kpi_actuals_item ON kpi_actuals(item_id, period, id);
+        """
+    )
+    periods = {"daily": "week", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
+    units = {"money": "currency"}
+    for row in list(db.query("SELECT id, details FROM items WHERE section = 'kpis'")):
+        details = json.loads(row["details"])
+        details.setdefault("period", periods.get(details.get("frequency"), "month"))
+        details.setdefault("tolerance", 10)
+        if details.get("measure") in MEASURES and details["measure"] != "manual":
+            unit, direction = MEASURES[details["measure"]]
+            details.setdefault("unit", units.get(unit, unit))
+            details.setdefault("direction", direction)
+        db.execute(
+            "UPDATE items SET details = ? WHERE id = ?",
+            [json.dumps(details, ensure_ascii=False, sort_keys=True), row["id"]],
+        )

@@ -55,6 +55,8 @@ def trend_svg(points, target, direction, tolerance, labels):
             body.append(_text(x(i), TOP + 12, "!", "middle", 12, "#b42318", "bold"))
         if point["value"] is not None:
             body.append(_marker(x(i), y(point["value"]), point.get("status", "grey")))
+            body.append(_text(x(i), y(point["value"]) - 10, labels["value"](point["value"]),
+                              "middle", 10, "#111827", "bold"))  # fmt: skip
         body.append(_text(x(i), HEIGHT - BOTTOM + 16, labels["period"](point["period"]),
                           "middle", 10, "#374151"))  # fmt: skip
     title = labels["title"]

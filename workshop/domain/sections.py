@@ -10,6 +10,9 @@ OPPORTUNITY_KINDS = ("criterion", "stage")
 FREQUENCIES = ("daily", "weekly", "monthly", "quarterly")
 PERIODS = ("month", "quarter", "year")
 REVISION_PERIODS = ("month", "quarter", "half_year", "year")
+KPI_UNITS = ("count", "percent", "currency", "hours")
+KPI_DIRECTIONS = ("higher", "lower")
+KPI_PERIODS = ("week", "month", "quarter")
 # What a KPI measures; the app computes all but "manual" (see domain/figures.py).
 KPI_MEASURES = (
     "new_leads", "mqls", "sals", "sqls", "opportunities", "deals_won", "revenue_won",
@@ -42,6 +45,13 @@ ITEM_DETAILS = {
         "frequency": FREQUENCIES,
         "source": "text",
         "measure": KPI_MEASURES,
+        # After sign-off the dashboard reads these (issue 12).
+        "unit": KPI_UNITS,
+        "direction": KPI_DIRECTIONS,
+        "target_value": "number",
+        "period": KPI_PERIODS,
+        "tolerance": "percent",
+        "person": "text",
     },
     "escalation": {"trigger": "text", "who": "text", "response_time": "text"},
     "governance": {"owner": OWNERS},

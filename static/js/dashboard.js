@@ -1,0 +1,57 @@
+// The dashboard page: server-rendered; this script keeps it live and records actuals.
+// Every change in the workshop arrives as a `state`; the page then fetches itself again
+// and swaps the KPI grid, so the charts and statuses always come from the server.
+import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
+
+const root = document.getElementById("dashboard");
+const socket = io({ auth: { code: root.dataset.code } });
+let version = 0;
+let refreshing = null;
+
+socket.on("state", (state) => {
+  if (state.version <= version) return;
+  const first = version === 0;
+  version = state.version;
+  if (!first) refresh();
+});
+
+function refresh() {
+  clearTimeout(refreshing);
+  refreshing = setTimeout(async () => {
+    const response = await fetch(window.location.pathname, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = page.querySelector(".kpi-grid");
+    const grid = document.querySelector(".kpi-grid");
+    if (fresh && grid && !grid.contains(document.activeElement)) grid.replaceWith(fresh);
+    else if (fresh && grid) refresh(); // someone is typing: try again shortly
+  }, 300);
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form.record-actual");
+  if (!form) return;
+  event.preventDefault();
+  const button = form.querySelector("button");
+  if (button.disabled) return;
+  button.disabled = true;
+  const payload = {
+    type: "record_actual",
+    kpi_id: Number(form.dataset.kpi),
+    period: form.elements.period.value.trim(),
+    value: Number(form.elements.value.value),
+  };
+  socket.timeout(10000).emit("command", payload, (err, ack) => {
+    button.disabled = false;
+    const message = document.getElementById("dashboard-error");
+    if (err || !ack.ok) {
+      message.textContent = err ? err.message : ack.error;
+      message.hidden = false;
+      return;
+    }
+    message.hidden = true;
+    form.reset();
+    document.activeElement.blur();
+    refresh();
+  });
+});

@@ -1,0 +1,144 @@
+"""The live KPI dashboard: the signed SLA's KPIs with their actuals, targets and statuses.
+
+The KPIs and their targets come from the latest signed version (never from the live draft):
+a KPI linked to the reverse funnel takes the figure that version computed. Actuals are the
+latest value recorded per period; earlier rows for that period are its history.
+"""
+
+from datetime import date
+
+from ..document import versions
+from ..domain import figures, kpis
+
+WEEKS_PER_MONTH = 52 / 12
+UNITS = {"money": "currency"}  # domain/figures.py says money, the dashboard currency
+TREND_PERIODS = 6
+
+
+def signed_version(db, workshop_id):
+    """The latest signed version's row, or None before the first signature round completes."""
+    rows = list(
+        db.query(
+            "SELECT version FROM document_versions WHERE workshop_id = ? AND status = 'signed'"
+            " ORDER BY version DESC LIMIT 1",
+            [workshop_id],
+        )
+    )
+    return versions.stored(db, workshop_id, rows[0]["version"]) if rows else None
+
+
+def signed_kpis(db, workshop_id):
+    """{item id: KPI dict} of the latest signed version, in document order."""
+    version = signed_version(db, workshop_id)
+    if version is None:
+        return {}
+    data = version["data"]
+    linked = data.get("kpi_targets") or {}
+    items = sorted(
+        (i for i in data.get("agreed") or [] if i["section"] == "kpis"),
+        key=lambda i: (i.get("position") or 0, i["id"]),
+    )
+    return {item["id"]: kpi_of(item, linked.get(str(item["id"])), data) for item in items}
+
+
+def kpi_of(item, link, data):
+    """A KPI's structure: measure, unit, direction, numeric target per its period, owner."""
+    details = item.get("details") or {}
+    measure = details.get("measure") or "manual"
+    unit, direction = figures.MEASURES.get(measure, (None, "higher"))
+    unit = details.get("unit") or UNITS.get(unit, unit) or "count"
+    direction = details.get("direction") or direction
+    period = details.get("period") or "month"
+    target = details.get("target_value")
+    if link:
+        target = per_period(link["value"], link["unit"], period)
+    elif target is None:
+        language = (data.get("workshop") or {}).get("language")
+        wanted = {"currency": "money"}.get(unit, unit)
+        target = figures.first_stated(details.get("target") or "", wanted, language)
+    return {
+        "id": item["id"],
+        "text": item["text"],
+        "measure": measure,
+        "unit": unit,
+        "direction": direction,
+        "target": target,
+        "period": period,
+        "tolerance": details.get("tolerance", kpis.DEFAULT_TOLERANCE),
+        "owner": details.get("owner") or "joint",
+        "person": details.get("person") or "",
+        "linked": bool(link),
+    }
+
+
+def per_period(monthly, unit, period):
+    """A monthly figure for a KPI measured per week or quarter; rates and hours stay."""
+    if unit not in ("count", "money"):
+        return monthly
+    if period == "week":
+        return round(monthly / WEEKS_PER_MONTH, 1)
+    if period == "quarter":
+        return monthly * 3
+    return monthly
+
+
+def actuals(db, workshop_id):
+    """{item id: {period: latest row}} of recorded actuals."""
+    latest = {}
+    for row in db.query(
+        "SELECT * FROM kpi_actuals WHERE workshop_id = ? ORDER BY id", [workshop_id]
+    ):
+        latest.setdefault(row["item_id"], {})[row["period"]] = row
+    return latest
+
+
+def dashboard(db, workshop_id, today=None):
+    """The dashboard as the API returns it: {kpis: [...], escalations: [...], signed_version}."""
+    today = today or date.today()
+    version = signed_version(db, workshop_id)
+    recorded = actuals(db, workshop_id)
+    board = []
+    for kpi in signed_kpis(db, workshop_id).values():
+        rows = recorded.get(kpi["id"], {})
+        series = [
+            {"period": period, "value": rows[period]["value"]}
+            for period in sorted(rows, key=lambda p: kpis.parse_period(p, kpi["period"]).start)
+        ]
+        board.append({**kpi, **status_of(kpi, series, today), "actuals": series})
+    return {
+        "signed_version": version["version"] if version else None,
+        "kpis": board,
+        "escalations": [],
+    }
+
+
+def status_of(kpi, series, today):
+    """The status of the latest actual, and the pace while its period is running."""
+    if not series:
+        return {"status": "grey", "pace": None, "latest": None}
+    latest = series[-1]
+    status = kpis.status(latest["value"], kpi["target"], kpi["direction"], kpi["tolerance"])
+    period = kpis.parse_period(latest["period"], kpi["period"])
+    pace = kpis.pace(
+        latest["value"], kpi["target"], period, today, kpi["unit"].replace("currency", "money"),
+        kpi["direction"], kpi["tolerance"],
+    )  # fmt: skip
+    if pace is not None:
+        # Within a running period an additive measure is judged against its pace.
+        status = "green" if pace == "on_pace" else "amber"
+    return {"status": status, "pace": pace, "latest": latest}
+
+
+def trend_points(kpi, series, today):
+    """The last periods up to today's, each with its actual and status, oldest first."""
+    values = {a["period"]: a["value"] for a in series}
+    return [
+        {
+            "period": label,
+            "value": values.get(label),
+            "status": kpis.status(
+                values.get(label), kpi["target"], kpi["direction"], kpi["tolerance"]
+            ),
+        }
+        for label in kpis.recent_periods(today, kpi["period"], TREND_PERIODS)
+    ]

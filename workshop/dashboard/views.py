@@ -1,0 +1,89 @@
+"""The dashboard over HTTP: its JSON, recording actuals, the page and the trend charts."""
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, g, jsonify, render_template
+from flask_babel import format_decimal, format_percent, gettext
+
+from .. import service
+from ..api import json_body, member_required
+from ..db import get_db
+from ..errors import STATUS
+from ..security import signed_in_member
+from ..views import workshop_or_404
+from . import board, trend
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/api/workshops/<code>/dashboard")
+@member_required
+def dashboard_json(workshop, member):
+    """The signed SLA's KPIs with targets, actuals and statuses; escalations."""
+    return jsonify(board.dashboard(get_db(), workshop["id"]))
+
+
+@bp.post("/api/workshops/<code>/kpis/<int:item_id>/actuals")
+@member_required
+def record_actual(workshop, member, item_id):
+    """An actual for one KPI and period, through the same command path as the socket."""
+    body = json_body()
+    payload = body
+    if isinstance(body, dict):
+        payload = {**body, "type": "record_actual", "kpi_id": item_id}
+    ack, _ = service.run_command(
+        get_db(), member["id"], payload, limiter_key=f"member:{member['id']}"
+    )
+    if not ack["ok"]:
+        return jsonify(ack), STATUS[ack["code"]]
+    return jsonify({"kpi_id": item_id, "period": body["period"], "value": body["value"]}), 201
+
+
+@bp.get("/w/<code>/dashboard")
+def dashboard_page(code):
+    """The live dashboard for the workshop's members."""
+    workshop = workshop_or_404()
+    member = signed_in_member()
+    if member is None:
+        abort(403)
+    g.language = member["language"] or workshop["language"]
+    data = board.dashboard(get_db(), workshop["id"])
+    return render_template("dashboard.html", workshop=workshop, member=member, board=data,
+                           value_text=value_text)  # fmt: skip
+
+
+@bp.get("/w/<code>/kpis/<int:item_id>/trend.svg")
+def trend_picture(code, item_id):
+    """One KPI's trend over its recent periods."""
+    workshop = workshop_or_404()
+    member = signed_in_member()
+    if member is None:
+        abort(403)
+    g.language = member["language"] or workshop["language"]
+    db = get_db()
+    kpi = board.signed_kpis(db, workshop["id"]).get(item_id)
+    if kpi is None:
+        abort(404)
+    rows = board.actuals(db, workshop["id"]).get(item_id, {})
+    series = [{"period": p, "value": r["value"]} for p, r in rows.items()]
+    points = board.trend_points(kpi, series, date.today())
+    labels = {
+        "title": gettext("Trend of %(kpi)s", kpi=kpi["text"]),
+        "value": lambda v: value_text(v, kpi["unit"]),
+        "period": str,
+    }
+    svg = trend.trend_svg(points, kpi["target"], kpi["direction"], kpi["tolerance"], labels)
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def value_text(value, unit):
+    """A KPI value in the reader's language, by its unit."""
+    if value is None:
+        return "—"
+    if unit == "percent":
+        return format_percent(value / 100, "#,##0.#%")
+    if unit == "hours":
+        return gettext("%(n)s h", n=format_decimal(value, "#,##0.#"))
+    return format_decimal(value, "#,##0.#")
