@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
-
 from conftest import fresh_state, send
+
 from workshop.domain import kpis
 
 
