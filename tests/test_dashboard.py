@@ -140,3 +140,19 @@ def test_migration_0006_gives_old_kpis_their_structure(tmp_path):
     assert stored == {**details, "period": "quarter", "tolerance": 10, "unit": "percent",
                       "direction": "higher"}  # fmt: skip
     assert "0006_kpi_actuals" in [m.name for m in migrations.applied(db)]
+
+
+@pytest.mark.parametrize(
+    ("measure", "period", "monthly", "target"),
+    [
+        ("mqls", "month", 140, 140),
+        ("mqls", "quarter", 140, 420),
+        ("mqls", "week", 130, 30.0),
+        ("average_deal_size", "quarter", 20000, 20000),  # a size does not add up
+        ("win_rate", "quarter", 40, 40),
+    ],
+)
+def test_linked_targets_per_period(measure, period, monthly, target):
+    from workshop.dashboard import board
+
+    assert board.per_period(monthly, measure, period) == target

@@ -13,6 +13,8 @@ from ..domain import figures, kpis
 WEEKS_PER_MONTH = 52 / 12
 UNITS = {"money": "currency"}  # domain/figures.py says money, the dashboard currency
 TREND_PERIODS = 6
+# Measures that add up within a period: only these have a pace and a target "per period".
+ADDITIVE = ("new_leads", "mqls", "sals", "sqls", "opportunities", "deals_won", "revenue_won")
 
 
 def signed_version(db, workshop_id):
@@ -51,7 +53,7 @@ def kpi_of(item, link, data):
     period = details.get("period") or "month"
     target = details.get("target_value")
     if link:
-        target = per_period(link["value"], link["unit"], period)
+        target = per_period(link["value"], measure, period)
     elif target is None:
         language = (data.get("workshop") or {}).get("language")
         wanted = {"currency": "money"}.get(unit, unit)
@@ -68,12 +70,13 @@ def kpi_of(item, link, data):
         "owner": details.get("owner") or "joint",
         "person": details.get("person") or "",
         "linked": bool(link),
+        "additive": measure in ADDITIVE,
     }
 
 
-def per_period(monthly, unit, period):
-    """A monthly figure for a KPI measured per week or quarter; rates and hours stay."""
-    if unit not in ("count", "money"):
+def per_period(monthly, measure, period):
+    """A monthly figure for a KPI measured per week or quarter; rates, sizes and hours stay."""
+    if measure not in ADDITIVE:
         return monthly
     if period == "week":
         return round(monthly / WEEKS_PER_MONTH, 1)
@@ -119,10 +122,10 @@ def status_of(kpi, series, today):
     latest = series[-1]
     status = kpis.status(latest["value"], kpi["target"], kpi["direction"], kpi["tolerance"])
     period = kpis.parse_period(latest["period"], kpi["period"])
+    unit = "count" if kpi["additive"] else "rate"
     pace = kpis.pace(
-        latest["value"], kpi["target"], period, today, kpi["unit"].replace("currency", "money"),
-        kpi["direction"], kpi["tolerance"],
-    )  # fmt: skip
+        latest["value"], kpi["target"], period, today, unit, kpi["direction"], kpi["tolerance"]
+    )
     if pace is not None:
         # Within a running period an additive measure is judged against its pace.
         status = "green" if pace == "on_pace" else "amber"
