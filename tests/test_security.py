@@ -8,6 +8,7 @@ import re
 import sqlite3
 import time
 from contextlib import closing
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,29 @@ class Room:
 
     def database(self):
         return closing(sqlite3.connect(self.app.config["DATABASE"]))
+
+    def sign_off(self):
+        """A signed SLA with one joint KPI (self.kpi): everything agreed, finalized, Mara
+        signs and Sam, who never connected, is removed."""
+        fac = self.sockets["facilitator"]
+        kpi = {"owner": "joint", "measure": "manual", "target_value": 10, "period": "month"}
+        assert send(fac, {"type": "propose", "section": "kpis", "text": "Leads",
+                          "details": kpi})["ok"]  # fmt: skip
+        for item in fresh_state(fac)["items"]:
+            send(fac, {"type": "decide", "item_id": item["id"], "outcome": "agreed",
+                       "reason": "Test room"})  # fmt: skip
+            if item["text"] == "Leads":
+                self.kpi = item["id"]
+        self.document_hash = self.finalize()
+        assert send(
+            self.sockets["delegate"], {"type": "sign", "document_hash": self.document_hash}
+        )["ok"]
+        assert send(fac, {"type": "remove_participant", "participant_id": self.spare})["ok"]
+        # The final PDF renders in the background: let it finish inside this test.
+        deadline = time.time() + 90
+        while not fresh_state(fac)["signoff"]["final_pdf_hash"] and time.time() < deadline:
+            time.sleep(0.2)
+        assert fresh_state(fac)["signoff"]["final_pdf_hash"]
 
     def finalize(self):
         ack = send(self.sockets["facilitator"], {"type": "finalize", "reason": "Test room"})
@@ -112,8 +136,11 @@ MATRIX = {
     "vote": (DELEGATE, lambda r: {"item_id": r.item["Pricing page"], "choice": "agree"}),
     "place_dots": (DELEGATE, lambda r: {"item_id": r.item["Slow reply"], "count": 1}),
     "sign": (DELEGATE, lambda r: {"document_hash": r.document_hash}),
+    "record_actual": (BOTH, lambda r: {"kpi_id": r.kpi, "period": THIS_MONTH, "value": 12}),
 }
 NEEDS_FINALIZED = {"sign", "reopen"}
+NEEDS_SIGNED = {"record_actual"}
+THIS_MONTH = date.today().strftime("%Y-%m")
 ID_FIELDS = {"item_id", "participant_id"}
 
 
@@ -134,6 +161,8 @@ def test_authorisation_matrix(room, command_type, caller):
     a = room
     who, make_payload = MATRIX[command_type]
     a.document_hash = a.finalize() if command_type in NEEDS_FINALIZED else None
+    if command_type in NEEDS_SIGNED:
+        a.sign_off()
     payload = {"type": command_type, **make_payload(a)}
     before = a.rows()
     if caller in ("facilitator", "delegate"):

@@ -108,8 +108,11 @@ def test_access_log_never_holds_a_secret(server):
         ('"GET /x?transport=SECRETSECRETSECRET HTTP/1.1" 200 -', "transport=…", "SECRET"),
         ('"GET /x%3Fkey%3DSECRETSECRET HTTP/1.1" 404 -', "key%3D…", "SECRET"),
         ("Authorization: Bearer SECRETSECRET", "Bearer …", "SECRET"),
-        ('"GET /socket.io/?EIO=4&transport=websocket&sid=SECRETSECRET HTTP/1.1"',
-         "EIO=4&transport=websocket&sid=…", "SECRET"),
+        (
+            '"GET /socket.io/?EIO=4&transport=websocket&sid=SECRETSECRET HTTP/1.1"',
+            "EIO=4&transport=websocket&sid=…",
+            "SECRET",
+        ),
     ],
 )
 def test_log_lines_are_redacted(line, kept, gone):
@@ -148,8 +151,11 @@ def test_anonymity_is_fixed_at_the_reveal(room, how):
     # Switching anonymity off (over the socket or HTTP) shows nothing of this item.
     assert send(fac, {"type": "set_anonymous", "anonymous": False})["ok"]
     assert votes_seen(a, item) == [None, None, None]
-    a.client.post(f"/api/workshops/{a.code}/commands", headers=bearer(a.tokens["facilitator"]),
-                  json={"type": "set_anonymous", "anonymous": False})
+    a.client.post(
+        f"/api/workshops/{a.code}/commands",
+        headers=bearer(a.tokens["facilitator"]),
+        json={"type": "set_anonymous", "anonymous": False},
+    )
     assert votes_seen(a, item) == [None, None, None]
     # An item revealed while the workshop votes openly shows the votes, and keeps them
     # shown when anonymity is switched on afterwards (they were seen already).
@@ -340,6 +346,7 @@ def with_text(a, command, field, text):
         "set_field": {"type": "set_field", "section": "process", "value": "x"},
         "finalize": {"type": "finalize"},
         "sign": {"type": "sign"},
+        "record_actual": {"type": "record_actual", "kpi_id": item, "period": "2026-11", "value": 1},
     }[command]
     return {**base, field: f"a{text}b"}
 
@@ -357,8 +364,9 @@ def test_every_text_field_refuses_controls_and_noncharacters(room, command, fiel
         ack = send(a.sockets[sender], payload)
         assert ack["ok"] is False and ack["code"] == "invalid", (field, bad, ack)
         assert "not allowed" in ack["error"], ack
-        over_http = a.client.post(f"/api/workshops/{a.code}/commands", json=payload,
-                                  headers=bearer(a.tokens[sender]))
+        over_http = a.client.post(
+            f"/api/workshops/{a.code}/commands", json=payload, headers=bearer(a.tokens[sender])
+        )
         assert over_http.status_code == 400 and over_http.json["code"] == "invalid"
     assert a.rows() == before
     if multiline:
@@ -370,7 +378,15 @@ def test_every_text_field_refuses_controls_and_noncharacters(room, command, fiel
 def test_every_text_field_is_in_the_table():
     """A new Text field of a command needs its base payload in with_text."""
     commands = {command for command, field, _ in TEXT_FIELDS if "." not in field}
-    assert commands == {"propose", "edit_item", "decide", "set_field", "finalize", "sign"}
+    assert commands == {
+        "propose",
+        "edit_item",
+        "decide",
+        "set_field",
+        "finalize",
+        "sign",
+        "record_actual",
+    }
 
 
 @pytest.mark.parametrize("field", sorted(set(CREATE_SPECS) | set(JOIN_SPECS)))
@@ -408,7 +424,8 @@ def test_json_depth_is_counted_without_recursion():
     assert not safejson.too_deep(json.dumps({"text": "[" * 5000}))
     assert safejson.too_deep(b"[" * 40)
     assert safejson.SocketJSON.loads('["command",' + "[" * 999 + "]" * 999 + "]") == [
-        "command", safejson.UNREADABLE
+        "command",
+        safejson.UNREADABLE,
     ]
     assert safejson.SocketJSON.loads("[" * 999 + "]" * 999) is safejson.UNREADABLE
     with pytest.raises(ValueError):
@@ -437,9 +454,13 @@ def test_deeply_nested_json_gets_400_on_every_json_route(room, body):
         assert response.status_code == 400, (route, response.status_code)
         assert response.json["code"] == "invalid" and "nested" in response.json["error"]
     for method, path in (("GET", "/api/workshops/<code>/state"), ("GET", "/healthz")):
-        response = a.client.open(path.replace("<code>", a.code), method=method, data=body,
-                                 content_type="application/json",
-                                 headers=bearer(a.tokens["facilitator"]))
+        response = a.client.open(
+            path.replace("<code>", a.code),
+            method=method,
+            data=body,
+            content_type="application/json",
+            headers=bearer(a.tokens["facilitator"]),
+        )
         assert response.status_code == 200
     assert a.rows() == before
 
@@ -467,8 +488,12 @@ def test_deeply_nested_json_gets_an_invalid_ack_on_the_socket(room, body):
 @pytest.mark.server
 def test_deeply_nested_json_against_the_real_server(server):
     body = "[" * 1000 + "]" * 1000
-    created = requests.post(server.url + "/api/workshops", data=body, timeout=10,
-                            headers={"Content-Type": "application/json"})
+    created = requests.post(
+        server.url + "/api/workshops",
+        data=body,
+        timeout=10,
+        headers={"Content-Type": "application/json"},
+    )
     assert created.status_code == 400 and created.json()["code"] == "invalid"
     created = requests.post(
         server.url + "/api/workshops",
@@ -487,6 +512,7 @@ def test_deeply_nested_json_against_the_real_server(server):
     ws = websocket.create_connection(
         f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket", timeout=10
     )
+
     def until(prefix):
         message = ws.recv()
         while not message.startswith(prefix):  # states and pings in between
