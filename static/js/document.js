@@ -102,10 +102,7 @@ function fitPart(source) {
     const href = link.getAttribute("href");
     if (href.startsWith("#")) link.setAttribute("href", `#doc-${href.slice(1)}`);
   }
-  for (const table of body.querySelectorAll("table")) {
-    const columns = table.querySelectorAll("thead th").length;
-    table.classList.add(`cols-${Math.min(columns, 6)}`);
-  }
+  for (const table of body.querySelectorAll("table")) fitTable(table);
   const first = body.firstElementChild;
   const heading = first && /^H\d$/.test(first.tagName) ? first.outerHTML : "";
   if (heading) first.remove();
@@ -113,6 +110,33 @@ function fitPart(source) {
   if (fitted.size > 300) fitted.clear();
   fitted.set(source, result);
   return result;
+}
+
+// Table cells may break anywhere, so a table never pushes the page sideways, but then the
+// browser squeezes short columns ("Sale|s", "Decemb|er"). Columns whose cells are all short
+// (a name, an owner, a date, a number) are marked to stay on one line when, together, they
+// leave room for the rest: "short" within 48 characters; on phones the table "fits-phone"
+// within 20, or breaks them between words only ("words-phone") when their words fit in 30.
+const SHORT_CELL = 16;
+function fitTable(table) {
+  table.classList.add(`cols-${Math.min(table.querySelectorAll("thead th").length, 6)}`);
+  const columns = [];
+  for (const row of table.rows) {
+    [...row.cells].forEach((cell, i) => {
+      const text = cell.textContent.trim();
+      const column = columns[i] || (columns[i] = { short: true, length: 0, word: 0, cells: [] });
+      column.short = column.short && text.length <= SHORT_CELL;
+      column.length = Math.max(column.length, text.length);
+      column.word = Math.max(column.word, ...text.split(/\s+/).map((w) => w.length));
+      column.cells.push(cell);
+    });
+  }
+  const short = columns.filter((c) => c && c.short);
+  const total = short.reduce((sum, c) => sum + c.length, 0);
+  const words = short.reduce((sum, c) => sum + c.word, 0);
+  if (total <= 48) short.forEach((c) => c.cells.forEach((cell) => cell.classList.add("short")));
+  if (total <= 20) table.classList.add("fits-phone");
+  if (words <= 30) table.classList.add("words-phone");
 }
 
 // In-document links (contents, "see O1") scroll to their target and move the focus there,
