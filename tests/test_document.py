@@ -332,9 +332,9 @@ def test_overrides_list_items_agreed_without_consent_with_their_reason():
 @pytest.mark.parametrize(
     ("data", "missing"),
     [
-        ({}, 16),
-        ({"workshop": {"language": "nl"}}, 16),
-        (sample(agreed=[], rejected=[]), 10),
+        ({}, 17),
+        ({"workshop": {"language": "nl"}}, 17),
+        (sample(agreed=[], rejected=[]), 11),
         ({**sample(), "fields": {}, "targets": {}, "signoff": None, "participants": []}, 5),
     ],
 )

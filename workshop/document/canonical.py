@@ -133,11 +133,13 @@ def _summary(data, t):
         blocks.append(t["not_agreed"])
     blocks.append(parts.capacity_verdict(data, t))
     blocks.append(f"### {t['commitments']}")
-    for department in ("marketing", "sales", "joint"):
-        lines = _commitments(data, department, t)
-        if lines:
-            blocks += [f"**{t['labels'][department]}**", fmt.bullets(lines)]
-    return blocks
+    committed = [
+        block
+        for department in ("marketing", "sales", "joint")
+        if (lines := _commitments(data, department, t))
+        for block in (f"**{t['labels'][department]}**", fmt.bullets(lines))
+    ]
+    return blocks + (committed or [t["not_agreed"]])
 
 
 def _signed(value, t):
