@@ -130,13 +130,24 @@ export function TimerControls({ state }) {
   </section>`;
 }
 
-function DetailList({ item }) {
+// A KPI whose measure the SLA computes shows the figure its target follows.
+function linkedTarget(link, language) {
+  const number = (n, options) => n.toLocaleString(language, options);
+  const value = link.unit === "percent" ? `${number(link.value, { maximumFractionDigits: 1 })}%`
+    : link.unit === "hours" ? t("n_hours", { n: number(link.value) })
+    : link.unit === "money" ? number(link.value, { maximumFractionDigits: 0 })
+    : t("n_a_month", { n: number(link.value) });
+  return `${link.direction === "lower" ? "≤" : "≥"} ${value}`;
+}
+
+function DetailList({ item, link, language }) {
   const order = Object.keys(S.item_details[item.section] || {});
   const entries = order.filter((k) => k !== "kind" && item.details[k] !== undefined && item.details[k] !== "")
     .map((k) => [k, item.details[k]]);
-  if (!entries.length) return null;
+  if (!entries.length && !link) return null;
   return html`<dl class="details">
     ${entries.map(([k, v]) => html`<div key=${k}><dt>${label(k)}</dt><dd>${typeof v === "string" && S.labels[v] && !["phase", "approach"].includes(k) ? label(v) : v}</dd></div>`)}
+    ${link && html`<div key="linked" class="linked-target"><dt>${t("linked_target")}</dt><dd>${linkedTarget(link, language)} <span class="muted">${t("linked_hint")}</span></dd></div>`}
   </dl>`;
 }
 
@@ -210,7 +221,8 @@ export function ItemCard({ state, item, extra, compact }) {
     </header>
     ${editing
       ? html`<${EditItem} item=${item} done=${() => setEditing(false)} />`
-      : html`<p class="item-text">${item.text}</p><${DetailList} item=${item} />`}
+      : html`<p class="item-text">${item.text}</p><${DetailList} item=${item}
+          link=${(state.targets.kpi_targets || {})[item.id]} language=${state.you.language} />`}
     ${item.decision_reason && html`<p class="reason"><strong>${t("reason")}:</strong> ${item.decision_reason}</p>`}
     ${extra}
     ${!compact && item.status === "open" && html`<${VotePanel} state=${state} item=${item} />`}
