@@ -80,7 +80,7 @@ function Present({ state, doc }) {
       <p class="signoff-status"><strong>${t(`signoff_${state.signoff.status}`)}</strong></p>
       <ul class="present-list">${state.participants.map((p) => html`<li key=${p.id} class=${signed.has(p.id) ? "status-agreed" : "status-open"}>
         <span aria-hidden="true">${signed.has(p.id) ? "✔" : "○"}</span>
-        <span class="present-item-text">${p.name}</span>
+        <span class="present-item-text"><bdi>${p.name}</bdi></span>
         <span class=${`dept dept-${p.department}`}>${label(p.department)}</span>
         <span>${signed.has(p.id) ? t("signed") : t("not_signed")}</span></li>`)}</ul>
     </section>`}

@@ -53,11 +53,11 @@ function departmentLabel(department) {
 export function People({ state }) {
   const facilitator = isFacilitator(state);
   const remove = (p) => {
-    if (window.confirm(t("remove_confirm", { name: p.name }))) send("remove_participant", { participant_id: p.id });
+    if (window.confirm(t("remove_confirm", { name: `\u2068${p.name}\u2069` }))) send("remove_participant", { participant_id: p.id });
   };
   const person = (p, dept) => html`<li key=${p.id} class=${`person ${p.online ? "is-online" : "is-offline"}`}>
     <span class="presence" aria-hidden="true">${p.online ? "●" : "○"}</span>
-    <span class="person-name">${p.name}${p.id === state.you.id ? ` (${t("you")})` : ""}</span>
+    <span class="person-name"><bdi>${p.name}</bdi>${p.id === state.you.id ? ` (${t("you")})` : ""}</span>
     <span class=${`dept dept-${dept || "facilitator"}`}>${departmentLabel(dept)}</span>
     <span class="visually-hidden">${p.online ? t("is_online") : t("is_offline")}</span>
     ${facilitator && dept && html`<button class="button tiny secondary" onClick=${() => remove(p)}
@@ -162,7 +162,7 @@ function VoteResult({ state, item }) {
       html`<span key=${c} class=${`choice-${c}`}>${CHOICE_ICON[c]} ${t(c)}: <strong>${item.tally[c]}</strong></span> `)}</p>
     <p class=${`consensus consensus-${item.consensus}`}><span aria-hidden="true">${CONSENSUS_ICON[item.consensus]}</span> ${t(`consensus_${item.consensus}`)}</p>
     ${item.votes && item.votes.length > 0 && html`<details class="who-voted"><summary>${t("who_voted")}</summary>
-      <ul>${item.votes.map((v) => html`<li key=${v.participant_id}>${nameOf(state, v.participant_id)}: ${CHOICE_ICON[v.choice]} ${t(v.choice)}</li>`)}</ul>
+      <ul>${item.votes.map((v) => html`<li key=${v.participant_id}><bdi>${nameOf(state, v.participant_id)}</bdi>: ${CHOICE_ICON[v.choice]} ${t(v.choice)}</li>`)}</ul>
     </details>`}
   </div>`;
 }
@@ -179,7 +179,7 @@ function VotePanel({ state, item }) {
         <span aria-hidden="true">${CHOICE_ICON[c]}</span> ${t(c)}</button>`)}
     </div>
     <p class="muted">${mine ? t("your_vote", { choice: t(mine) }) : t("not_voted")}</p>`}
-    <p class="votes-cast">${t("votes_cast", { n: item.votes_cast, total: state.participants.length })}${" · "}${waiting.length ? t("waiting_for", { names: waiting.map((p) => p.name).join(", ") }) : t("everyone_voted")}</p>
+    <p class="votes-cast">${t("votes_cast", { n: item.votes_cast, total: state.participants.length })}${" · "}${waiting.length ? t("waiting_for", { names: waiting.map((p) => `\u2068${p.name}\u2069`).join(", ") }) : t("everyone_voted")}</p>
   </div>`;
 }
 

@@ -222,7 +222,7 @@ function Signoff({ state, doc }) {
     <section class="card">
       <h2>${t("signatures")}</h2>
       <ul class="signature-list">${state.participants.map((p) => html`<li key=${p.id}>
-        ${signedIds.has(p.id) ? "✔" : "○"} ${p.name} <span class=${`dept dept-${p.department}`}>${label(p.department)}</span>
+        ${signedIds.has(p.id) ? "✔" : "○"} <bdi>${p.name}</bdi> <span class=${`dept dept-${p.department}`}>${label(p.department)}</span>
         <span class="muted">${signedIds.has(p.id) ? t("signed") : t("not_signed")}</span></li>`)}</ul>
     </section>
     <${ExportButtons} state=${state} />
