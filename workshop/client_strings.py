@@ -174,7 +174,6 @@ def labels():
         "person": _("Named person"),
         "count": _("Count"),
         "percent": _("Percentage"),
-        "currency": _("Amount of money"),
         "hours": _("Hours"),
         "higher": _("Higher"),
         "lower": _("Lower"),
