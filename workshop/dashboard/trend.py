@@ -16,7 +16,13 @@ def trend_svg(points, target, direction, tolerance, labels):
     """points: [{period, value or None, status, escalated: bool}] oldest first.
     labels: {title, target, value(n) -> str, period(p) -> str, escalated}."""
     values = [p["value"] for p in points if p["value"] is not None]
-    low, high = _scale(values + ([target] if target is not None else []), tolerance)
+    if target is not None:
+        # The target and its amber edge are always on the chart.
+        values += [
+            target,
+            target * (1 - tolerance / 100 if direction != "lower" else 1 + tolerance / 100),
+        ]
+    low, high = _scale(values, tolerance)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(1, len(points))
 
