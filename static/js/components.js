@@ -1,6 +1,6 @@
 // Building blocks shared by every stage: agenda, people, timer, items, forms.
 import { html, useState, useEffect, useRef, S, t, label, send, page, itemsOf,
-  isFacilitator, isLocked, nameOf } from "./lib.js";
+  isFacilitator, isLocked, nameOf, departmentOf } from "./lib.js";
 
 const CHOICE_ICON = { agree: "✓", abstain: "–", disagree: "✗", block: "⊘" };
 const STATUS_ICON = { open: "○", revealed: "◐", agreed: "✔", rejected: "✘" };
@@ -162,7 +162,7 @@ function VoteResult({ state, item }) {
       html`<span key=${c} class=${`choice-${c}`}>${CHOICE_ICON[c]} ${t(c)}: <strong>${item.tally[c]}</strong></span> `)}</p>
     <p class=${`consensus consensus-${item.consensus}`}><span aria-hidden="true">${CONSENSUS_ICON[item.consensus]}</span> ${t(`consensus_${item.consensus}`)}</p>
     ${item.votes && item.votes.length > 0 && html`<details class="who-voted"><summary>${t("who_voted")}</summary>
-      <ul>${item.votes.map((v) => html`<li key=${v.participant_id}><bdi>${nameOf(state, v.participant_id)}</bdi>: ${CHOICE_ICON[v.choice]} ${t(v.choice)}</li>`)}</ul>
+      <ul>${item.votes.map((v) => html`<li key=${v.participant_id}><bdi>${nameOf(state, v.participant_id)}</bdi>${departmentOf(state, v.participant_id) && html` <span class="muted">(${label(departmentOf(state, v.participant_id))})</span>`}: ${CHOICE_ICON[v.choice]} ${t(v.choice)}</li>`)}</ul>
     </details>`}
   </div>`;
 }

@@ -54,6 +54,11 @@ export const itemsOf = (state, section) =>
 export const isFacilitator = (state) => state.you.role === "facilitator";
 export const isLocked = (state, section) => state.locked_sections.includes(section);
 
+export function departmentOf(state, id) {
+  const person = state.participants.find((p) => p.id === id);
+  return person ? person.department : "";
+}
+
 export function nameOf(state, id) {
   if (state.facilitator.id === id) return state.facilitator.name;
   const person = state.participants.find((p) => p.id === id);

@@ -68,3 +68,27 @@ def test_hostile_text_is_shown_as_text_and_never_runs(room, server):
     tree = ET.fromstring(svg.body())
     assert not [el for el in tree.iter() if el.tag.endswith("script")]
     assert not any(name.startswith("on") for el in tree.iter() for name in el.attrib)
+
+    # Every other view of the same text: the delegate's laptop, the projector, and the
+    # document at review (with the funnel picture, now that the stages are agreed).
+    fac_headers = {"Authorization": f"Bearer {created['facilitator_token']}"}
+    state = requests.get(f"{server.url}/api/workshops/{code}/state", headers=fac_headers).json()
+    for item in state["items"]:
+        requests.post(commands, json={"type": "decide", "item_id": item["id"],
+                                      "outcome": "agreed", "reason": "ok"}, headers=fac_headers)
+    delegate = room.open("delegate", f"/w/{code}/join")
+    delegate.context.add_cookies([{"name": f"sla_{code}", "value": joined["token"],
+                                   "url": server.url}])  # fmt: skip
+    delegate.goto(f"/w/{code}")
+    present = facilitator.context.new_page()
+    present.goto(f"/w/{code}/present")
+    requests.post(commands, json={"type": "goto_stage", "stage": "review"}, headers=fac_headers)
+    for page in (facilitator, delegate, present):
+        page.locator("img[src^='data:image/svg+xml']").first.wait_for(timeout=30_000)
+        page.wait_for_function("[...document.images].every((i) => i.complete)")
+        broken = page.evaluate(
+            "[...document.images].filter((i) => i.naturalWidth === 0).map((i) => i.src)")
+        assert broken == [], page.url
+        assert page.evaluate("window.__pwned") is None
+        assert page.get_by_text("**Status:** Signed by every delegate").first.is_visible()
+    room.assert_clean()
