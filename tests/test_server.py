@@ -6,6 +6,7 @@ import time
 import pytest
 import requests
 import socketio
+from conftest import disconnect
 
 pytestmark = pytest.mark.server
 
@@ -45,7 +46,11 @@ class Person:
         return self.sio.call("command", payload, timeout=10)
 
     def close(self):
-        self.sio.disconnect()
+        """Disconnects within a few seconds: a socket left half-open by a killed server must
+        not hang the test run (python-socketio joins its reader thread)."""
+        closer = threading.Thread(target=disconnect, args=(self.sio,), daemon=True)
+        closer.start()
+        closer.join(10)
 
 
 def all_online(n):
