@@ -135,7 +135,10 @@ def test_hostile_text_at_every_text_field_keeps_the_pictures_well_formed(
     before = module_dump()
     ack = send(room.sockets[sender], payload)
     if not ack["ok"]:
-        assert ack["code"] in ("invalid", "conflict"), ack
+        # record_actual needs a signed SLA, which this room never has: its text fields are
+        # still checked first, so hostile text is refused as invalid before that.
+        allowed = ("invalid", "conflict") + (("not_found",) if command == "record_actual" else ())
+        assert ack["code"] in allowed, ack
         assert module_dump() == before, f"refused but changed: {payload!r}"
         return
     room.after_change()
