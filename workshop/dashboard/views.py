@@ -2,15 +2,14 @@
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, g, jsonify, render_template
+from flask import Blueprint, Response, abort, jsonify, render_template
 from flask_babel import format_decimal, format_percent, gettext
 
 from .. import service
 from ..api import json_body, member_required
 from ..db import get_db
 from ..errors import STATUS
-from ..security import signed_in_member
-from ..views import workshop_or_404
+from ..views import member_or_403
 from . import board, trend
 
 bp = Blueprint("dashboard", __name__)
@@ -42,11 +41,7 @@ def record_actual(workshop, member, item_id):
 @bp.get("/w/<code>/dashboard")
 def dashboard_page(code):
     """The live dashboard for the workshop's members."""
-    workshop = workshop_or_404()
-    member = signed_in_member()
-    if member is None:
-        abort(403)
-    g.language = member["language"] or workshop["language"]
+    workshop, member = member_or_403(code)
     data = board.dashboard(get_db(), workshop["id"])
     return render_template("dashboard.html", workshop=workshop, member=member, board=data,
                            value_text=value_text)  # fmt: skip
@@ -55,11 +50,7 @@ def dashboard_page(code):
 @bp.get("/w/<code>/kpis/<int:item_id>/trend.svg")
 def trend_picture(code, item_id):
     """One KPI's trend over its recent periods."""
-    workshop = workshop_or_404()
-    member = signed_in_member()
-    if member is None:
-        abort(403)
-    g.language = member["language"] or workshop["language"]
+    workshop, _ = member_or_403(code)
     db = get_db()
     kpi = board.signed_kpis(db, workshop["id"]).get(item_id)
     if kpi is None:

@@ -3,37 +3,25 @@ part by part, with what changed since the previous version after a reopen."""
 
 import difflib
 import re
-import threading
-from collections import OrderedDict
 
 from . import versions
 from .canonical import canonical_markdown, status_text
 from .data import document_for
+from .memo import Memo
 from .render import _embed_pictures, _sanitised_html, _toc_entries, body_markdown
 
 _H2 = re.compile(r"^## ", re.MULTILINE)
 _MARKUP = re.compile(r"\\([\\`*_\[\]|#+\-.>!])|[*`]|^#+ |^\|[\s\-:|]+\|$")
 
 
-_cache = OrderedDict()
-_cache_lock = threading.Lock()
-CACHE_SIZE = 32
+_views = Memo(32)
 
 
 def reading_view(db, workshop):
     """The view for everyone in the workshop: the same for every member, so it is built once
     per change (the workshop's version grows with every change) and served from memory."""
     key = (workshop["id"], workshop["version"])
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    view = _reading_view(db, workshop)
-    with _cache_lock:
-        _cache[key] = view
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return view
+    return _views.get(key, lambda: _reading_view(db, workshop))
 
 
 def _reading_view(db, workshop):

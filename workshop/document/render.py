@@ -11,9 +11,7 @@ import html
 import io
 import mimetypes
 import re
-import threading
 import zipfile
-from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
@@ -34,6 +32,7 @@ from .canonical import (
 )
 from .data import document_for  # noqa: F401  (re-exported: the exports' entry point)
 from .format import FSI, PDI
+from .memo import Memo
 from .strings import strings
 
 # Bump when the template, print.css or the HTML pipeline change: cached PDFs are stale.
@@ -215,8 +214,7 @@ class StaticFetcher(URLFetcher):
 
 # --- Cache: an unchanged document is not rendered twice --------------------------------
 
-_cache = OrderedDict()
-_cache_lock = threading.Lock()
+_pdfs = Memo(CACHE_SIZE)
 
 
 def cache_key(data, draft):
@@ -233,22 +231,11 @@ def cache_key(data, draft):
 
 def cached_pdf(data, draft) -> bytes:
     """render_pdf, served from an in-process LRU while the document is unchanged."""
-    key = cache_key(data, draft)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    pdf = render_pdf(data, draft)
-    with _cache_lock:
-        _cache[key] = pdf
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return pdf
+    return _pdfs.get(cache_key(data, draft), lambda: render_pdf(data, draft))
 
 
 def clear_cache():
-    with _cache_lock:
-        _cache.clear()
+    _pdfs.clear()
 
 
 # --- HTML helpers ----------------------------------------------------------------------
