@@ -156,3 +156,26 @@ def test_linked_targets_per_period(measure, period, monthly, target):
     from workshop.dashboard import board
 
     assert board.per_period(monthly, measure, period) == target
+
+
+def test_a_read_only_link_shows_the_dashboard_until_revoked(client, workshops, app):
+    workshop, fac, people = signed(workshops)
+    assert send(people[0][1], {"type": "create_dashboard_link"})["code"] == "forbidden"
+    ack = send(fac, {"type": "create_dashboard_link"})
+    assert ack["ok"], ack
+    path = ack["dashboard_path"]
+    assert path.startswith(f"/w/{workshop['code']}/dashboard?view=")
+    # The token never travels in a broadcast.
+    token = path.split("view=")[1]
+    assert token not in json.dumps(fresh_state(fac))
+    stranger = app.test_client()
+    page = stranger.get(path)
+    assert page.status_code == 200
+    assert 'data-role="viewer"' in page.text and "record-actual" not in page.text
+    kpi = api(client, workshop, fac_token(workshop), "GET", "/dashboard").json["kpis"][0]
+    chart = stranger.get(f"/w/{workshop['code']}/kpis/{kpi['id']}/trend.svg?view={token}")
+    assert chart.status_code == 200
+    assert stranger.get(f"/w/{workshop['code']}/dashboard?view=nope").status_code == 403
+    assert stranger.get(f"/api/workshops/{workshop['code']}/dashboard").status_code == 401
+    assert send(fac, {"type": "revoke_dashboard_links"})["ok"]
+    assert stranger.get(path).status_code == 403

@@ -106,7 +106,7 @@ def room(module_app):
     room.db.close()
 
 
-ACK_EXTRAS = {"document_hash", "open_points"}
+ACK_EXTRAS = {"document_hash", "open_points", "dashboard_path"}
 
 
 def check(room, dump, sender, payload):

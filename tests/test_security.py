@@ -137,6 +137,8 @@ MATRIX = {
     "place_dots": (DELEGATE, lambda r: {"item_id": r.item["Slow reply"], "count": 1}),
     "sign": (DELEGATE, lambda r: {"document_hash": r.document_hash}),
     "record_actual": (BOTH, lambda r: {"kpi_id": r.kpi, "period": THIS_MONTH, "value": 12}),
+    "create_dashboard_link": (FACILITATOR, lambda r: {}),
+    "revoke_dashboard_links": (FACILITATOR, lambda r: {}),
 }
 NEEDS_FINALIZED = {"sign", "reopen"}
 NEEDS_SIGNED = {"record_actual"}

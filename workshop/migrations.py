@@ -225,3 +225,22 @@ def kpi_actuals(db):
             "UPDATE items SET details = ? WHERE id = ?",
             [json.dumps(details, ensure_ascii=False, sort_keys=True), row["id"]],
         )
+
+
+@migrations(name="0007_dashboard_links")
+def dashboard_links(db):
+    """Read-only links to a workshop's dashboard, each with its own token (stored hashed),
+    revocable by the facilitator."""
+    db.executescript(
+        """
+        CREATE TABLE dashboard_links (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            token_hash TEXT NOT NULL UNIQUE,
+            created_by INTEGER REFERENCES members(id),
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX dashboard_links_workshop ON dashboard_links(workshop_id);
+        """
+    )

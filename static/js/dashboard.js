@@ -4,21 +4,28 @@
 import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
 
 const root = document.getElementById("dashboard");
-const socket = io({ auth: { code: root.dataset.code } });
+// Members follow the workshop over the socket; a read-only link refreshes every minute.
+const viewer = root.dataset.role === "viewer";
+const socket = viewer ? null : io({ auth: { code: root.dataset.code } });
 let version = 0;
 let refreshing = null;
 
-socket.on("state", (state) => {
-  if (state.version <= version) return;
-  const first = version === 0;
-  version = state.version;
-  if (!first) refresh();
-});
+if (viewer) {
+  setInterval(() => refresh(), 60000);
+} else {
+  socket.on("state", (state) => {
+    if (state.version <= version) return;
+    const first = version === 0;
+    version = state.version;
+    if (!first) refresh();
+  });
+}
 
 function refresh() {
   clearTimeout(refreshing);
   refreshing = setTimeout(async () => {
-    const response = await fetch(window.location.pathname, { credentials: "same-origin" });
+    const response = await fetch(window.location.pathname + window.location.search,
+      { credentials: "same-origin" });
     if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     const fresh = page.querySelector(".kpi-grid");
@@ -55,3 +62,34 @@ document.addEventListener("submit", (event) => {
     refresh();
   });
 });
+
+// The facilitator shares or revokes read-only links; the link comes back in the ack only.
+const share = document.getElementById("share-create");
+if (share) {
+  const result = document.getElementById("share-result");
+  share.addEventListener("click", () => {
+    share.disabled = true;
+    socket.timeout(10000).emit("command", { type: "create_dashboard_link" }, (err, ack) => {
+      share.disabled = false;
+      if (err || !ack.ok) {
+        result.textContent = err ? err.message : ack.error;
+        return;
+      }
+      const input = document.createElement("input");
+      input.readOnly = true;
+      input.className = "share-link";
+      input.setAttribute("aria-label", share.textContent);
+      input.value = window.location.origin + ack.dashboard_path;
+      result.replaceChildren(input);
+      input.select();
+    });
+  });
+  const revoke = document.getElementById("share-revoke");
+  revoke.addEventListener("click", () => {
+    revoke.disabled = true;
+    socket.timeout(10000).emit("command", { type: "revoke_dashboard_links" }, (err, ack) => {
+      revoke.disabled = false;
+      result.textContent = err ? err.message : ack.ok ? revoke.dataset.done : ack.error;
+    });
+  });
+}

@@ -90,7 +90,16 @@ def test_dashboard_live_on_two_machines(room, server, language):
     console.locator("#dashboard-error").wait_for()
     assert "2026-11" in console.locator("#dashboard-error").inner_text()
 
-    for page, who in ((console, "facilitator"), (mia_page, "delegate")):
+    # A read-only link for someone outside the workshop: no sign-in, no forms.
+    console.locator("#share-create").click()
+    link = console.locator("#share-result input.share-link")
+    link.wait_for()
+    viewer = room.open("viewer", link.input_value())
+    viewer.locator("article.kpi").first.wait_for()
+    assert viewer.locator("form.record-actual").count() == 0
+    assert "130" in viewer.locator("article.kpi").first.inner_text()
+
+    for page, who in ((console, "facilitator"), (mia_page, "delegate"), (viewer, "viewer")):
         room.check(page, f"dashboard-{language}-{who}")
     room.assert_clean()
 

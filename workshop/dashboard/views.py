@@ -2,14 +2,16 @@
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, jsonify, render_template
+from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 from flask_babel import format_decimal, format_percent, gettext
 
 from .. import service
 from ..api import json_body, member_required
+from ..commands.actuals import dashboard_link_valid
 from ..db import get_db
 from ..errors import STATUS
-from ..views import member_or_403
+from ..security import signed_in_member
+from ..views import workshop_or_404
 from . import board, trend
 
 bp = Blueprint("dashboard", __name__)
@@ -38,10 +40,24 @@ def record_actual(workshop, member, item_id):
     return jsonify({"kpi_id": item_id, "period": body["period"], "value": body["value"]}), 201
 
 
+def viewer_or_403(code):
+    """(workshop, member or None): a member of the workshop, or anyone holding a live
+    read-only dashboard link (`?view=<token>`), who gets no forms and no socket."""
+    workshop = workshop_or_404()
+    member = signed_in_member()
+    if member is not None:
+        g.language = member["language"] or workshop["language"]
+        return workshop, member
+    if not dashboard_link_valid(get_db(), workshop["id"], request.args.get("view")):
+        abort(403)
+    g.language = workshop["language"]
+    return workshop, None
+
+
 @bp.get("/w/<code>/dashboard")
 def dashboard_page(code):
-    """The live dashboard for the workshop's members."""
-    workshop, member = member_or_403(code)
+    """The live dashboard for the workshop's members; read-only with a dashboard link."""
+    workshop, member = viewer_or_403(code)
     data = board.dashboard(get_db(), workshop["id"])
     return render_template("dashboard.html", workshop=workshop, member=member, board=data,
                            value_text=value_text)  # fmt: skip
@@ -50,7 +66,7 @@ def dashboard_page(code):
 @bp.get("/w/<code>/kpis/<int:item_id>/trend.svg")
 def trend_picture(code, item_id):
     """One KPI's trend over its recent periods."""
-    workshop, _ = member_or_403(code)
+    workshop, _ = viewer_or_403(code)
     db = get_db()
     kpi = board.signed_kpis(db, workshop["id"]).get(item_id)
     if kpi is None:
