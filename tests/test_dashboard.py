@@ -179,3 +179,35 @@ def test_a_read_only_link_shows_the_dashboard_until_revoked(client, workshops, a
     assert stranger.get(f"/api/workshops/{workshop['code']}/dashboard").status_code == 401
     assert send(fac, {"type": "revoke_dashboard_links"})["ok"]
     assert stranger.get(path).status_code == 403
+
+
+def test_csv_import_records_every_row_or_none(workshops, app, tmp_path):
+    from workshop.dashboard.views import import_actuals_command
+
+    workshop, fac, _ = signed(workshops)
+    runner = app.test_cli_runner()
+    good = tmp_path / "good.csv"
+    good.write_text(f"KPI,Period,Value\nMQL volume vs goal,{LAST_MONTH},120\n"
+                    f"Win rate,{LAST_MONTH},\"41,5\"\n", encoding="utf-8")  # fmt: skip
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"kpi,period,value\nMQL volume vs goal,{LAST_MONTH},99\n"
+                   f"MQL volume vs goal,2026-W47,1\nNo such KPI,{LAST_MONTH},1\n"
+                   f"Win rate,{LAST_MONTH},many\n", encoding="utf-8")  # fmt: skip
+    result = runner.invoke(import_actuals_command, [workshop["code"], str(bad)])
+    assert result.exit_code == 1
+    assert "line 4, kpi" in result.output and "line 5, value" in result.output
+    token = fac_token(workshop)
+    assert all(not k["actuals"] for k in api(workshops.client, workshop, token, "GET",
+                                             "/dashboard").json["kpis"])  # fmt: skip
+    # A wrong period is found while recording: still nothing recorded, the line named.
+    bad.write_text(f"kpi,period,value\nMQL volume vs goal,{LAST_MONTH},99\n"
+                   "MQL volume vs goal,2026-W47,1\n", encoding="utf-8")  # fmt: skip
+    result = runner.invoke(import_actuals_command, [workshop["code"], str(bad)])
+    assert result.exit_code == 1 and "line 3" in result.output
+    assert all(not k["actuals"] for k in api(workshops.client, workshop, token, "GET",
+                                             "/dashboard").json["kpis"])  # fmt: skip
+    result = runner.invoke(import_actuals_command, [workshop["code"], str(good)])
+    assert result.exit_code == 0, result.output
+    board = api(workshops.client, workshop, token, "GET", "/dashboard").json
+    assert kpi_named(board, "MQL volume")["actuals"] == [{"period": LAST_MONTH, "value": 120}]
+    assert kpi_named(board, "Win rate")["actuals"] == [{"period": LAST_MONTH, "value": 41.5}]

@@ -59,6 +59,7 @@ def create_app(test_config=None):
     app.register_blueprint(dashboard_views.bp)
     app.cli.add_command(exports_api.export_command)
     app.cli.add_command(exports_api.verify_command)
+    app.cli.add_command(dashboard_views.import_actuals_command)
 
     db.migrate(app.config["DATABASE"])
     security.trust_proxy(app)

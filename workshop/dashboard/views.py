@@ -2,17 +2,20 @@
 
 from datetime import date
 
+import click
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request
+from flask.cli import with_appcontext
 from flask_babel import format_decimal, format_percent, gettext
 
-from .. import service
+from .. import service, store
 from ..api import json_body, member_required
 from ..commands.actuals import dashboard_link_valid
 from ..db import get_db
+from ..domain.codes import normalise_code
 from ..errors import STATUS
 from ..security import signed_in_member
 from ..views import workshop_or_404
-from . import board, trend
+from . import board, imports, trend
 
 bp = Blueprint("dashboard", __name__)
 
@@ -94,3 +97,27 @@ def value_text(value, unit):
     if unit == "hours":
         return gettext("%(n)s h", n=format_decimal(value, "#,##0.#"))
     return format_decimal(value, "#,##0.#")
+
+
+@click.command("import-actuals")
+@click.argument("code")
+@click.argument("file", type=click.File(encoding="utf-8-sig"))
+@with_appcontext
+def import_actuals_command(code, file):
+    """Record actuals from a `kpi,period,value` CSV file, as the facilitator: every row or,
+    when one line is wrong, none (each wrong line is named)."""
+    db = get_db()
+    workshop = store.workshop_by_code(db, normalise_code(code))
+    if workshop is None:
+        raise click.ClickException(f"There is no workshop with code {code}.")
+    rows, problems = imports.read_actuals(file.read(), board.signed_kpis(db, workshop["id"]))
+    if not problems:
+        facilitator = next(
+            m for m in store.members(db, workshop["id"]) if m["role"] == "facilitator"
+        )
+        problems = imports.record_all(db, facilitator["id"], rows)
+    for line, column, message in problems:
+        click.echo(f"line {line}, {column}: {message}", err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"{len(rows)} actuals recorded.")
