@@ -86,8 +86,6 @@ EN = {
     "page": "Page",
     "of": "of",
     "status": "Status",
-    "cover_draft": "Draft",
-    "cover_final": "Final",
     "prepared_by": "Facilitated by",
     # The funnel and the journey: the context the six parts build on.
     "funnel": "The funnel",
@@ -177,7 +175,6 @@ EN = {
     "response_time": "Response time",
     # Appendix
     "appendix": "Appendix: decisions",
-    "decisions": "Decisions",
     "decisions_intro": "How the workshop decided, with the votes as revealed. An item has "
     "consent when, within each department, agree outnumbers disagree and nobody blocks.",
     "no_decisions": "No decisions yet.",
@@ -251,8 +248,6 @@ EN = {
     "months": (
         "January February March April May June July August September October November December"
     ).split(),
-    "thousands": ",",
-    "decimal": ".",
 }
 
 NL = {
@@ -336,8 +331,6 @@ NL = {
     "page": "Pagina",
     "of": "van",
     "status": "Status",
-    "cover_draft": "Concept",
-    "cover_final": "Definitief",
     "prepared_by": "Begeleid door",
     "funnel": "De funnel",
     "funnel_intro": "De fasen die een lead doorloopt, zoals afgesproken in de workshop. "
@@ -420,7 +413,6 @@ NL = {
     "who": "Wie",
     "response_time": "Reactietijd",
     "appendix": "Bijlage: besluiten",
-    "decisions": "Besluiten",
     "decisions_intro": "Alle punten waarover de workshop heeft besloten, met de stemmen zoals "
     "ze zijn getoond. Een punt heeft instemming als binnen elke afdeling meer mensen akkoord "
     "zijn dan oneens, en niemand blokkeert.",
@@ -494,8 +486,6 @@ NL = {
     "months": (
         "januari februari maart april mei juni juli augustus september oktober november december"
     ).split(),
-    "thousands": ".",
-    "decimal": ",",
 }
 
 STRINGS = {"en": EN, "nl": NL}
