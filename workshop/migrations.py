@@ -244,3 +244,20 @@ def dashboard_links(db):
         CREATE INDEX dashboard_links_workshop ON dashboard_links(workshop_id);
         """
     )
+
+
+@migrations(name="0009_room_pace")
+def room_pace(db):
+    """The room at the pace of a half-day: an item edited after votes shows "edited — vote
+    again"; a read-only projector token (stored hashed); the planned minutes per stage
+    (JSON, the agenda's defaults where absent) and when the workshop and its stage began."""
+    db.executescript(
+        """
+        ALTER TABLE items ADD COLUMN edited_at TEXT;
+        ALTER TABLE workshops ADD COLUMN projector_token_hash TEXT;
+        ALTER TABLE workshops ADD COLUMN stage_plan TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE workshops ADD COLUMN started_at REAL;
+        ALTER TABLE workshops ADD COLUMN stage_started_at REAL;
+        CREATE UNIQUE INDEX workshops_projector_token ON workshops(projector_token_hash);
+        """
+    )

@@ -100,12 +100,14 @@ def public_item(item, votes, dots, department_of, departments_present):
         "votes": None,
         "dots": sum(d["count"] for d in dots),
         "decision_reason": item["decision_reason"],
+        "edited": bool(item.get("edited_at")),
+        "lacking": None,
     }
     if revealed:
         public["tally"] = consent.tally(v["choice"] for v in votes)
-        public["consensus"] = consent.consent_for(
-            ((department_of[v["member_id"]], v["choice"]) for v in votes), departments_present
-        )
+        pairs = [(department_of[v["member_id"]], v["choice"]) for v in votes]
+        public["consensus"] = consent.consent_for(pairs, departments_present)
+        public["lacking"] = consent.lacking_support(pairs, departments_present)
         # Anonymity is fixed per item at its reveal: switching it off later shows nothing.
         if not item["anonymous_at_reveal"]:
             public["votes"] = [

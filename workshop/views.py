@@ -15,13 +15,14 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from . import service, store
 from .client_strings import client_strings
 from .commands import CommandError
 from .db import get_db
 from .document import pictures
-from .domain.codes import display_code, is_well_formed, normalise_code
+from .domain.codes import display_code, is_well_formed, normalise_code, token_hash
 from .errors import STATUS, error_text
 from .i18n import LANGUAGES, N_
 from .security import (
@@ -31,6 +32,7 @@ from .security import (
     identity,
     set_identity_cookie,
     signed_in_member,
+    token_for,
 )
 
 bp = Blueprint("views", __name__)
@@ -103,14 +105,47 @@ def workshop_or_404():
     return workshop
 
 
+def removed_member(workshop):
+    """The removed delegate whose token this browser still holds, or None."""
+    token = token_for(workshop["code"])
+    if not token or not isinstance(token, str) or len(token) > 200:
+        return None
+    rows = list(
+        get_db().query(
+            "SELECT * FROM members WHERE token_hash = ? AND workshop_id = ? AND removed = 1",
+            [token_hash(token), workshop["id"]],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def removed_page(workshop, member):
+    """A removed delegate's token is dead: a clear page, not a silent new join."""
+    g.language = member["language"] or workshop["language"]
+    return render_template(
+        "error.html",
+        status=403,
+        heading=_("You were removed from this workshop"),
+        message=_(
+            "The facilitator removed you from %(title)s. Ask the facilitator for a new "
+            "invitation if you should take part again.",
+            title=workshop["title"],
+        ),
+    ), 403
+
+
 @bp.route("/w/<code>/join", methods=["GET", "POST"])
 def join(code):
-    """A delegate enters name and department; the 9th is told the workshop is full."""
+    """A delegate enters name and department; the 9th is told the workshop is full.
+    A browser whose delegate was removed is told so; `?again=1` is a deliberate new join."""
     workshop = workshop_or_404()
     g.language = workshop["language"] if "lang" not in request.cookies else None
     member = signed_in_member()
     if member is not None:
         return redirect(url_for("views.workshop", code=workshop["code"]))
+    gone = removed_member(workshop)
+    if gone is not None and request.args.get("again") != "1":
+        return removed_page(workshop, gone)
     form, error, status = {}, None, 200
     if request.method == "POST":
         form = request.form.to_dict()
@@ -167,6 +202,9 @@ def workshop(code):
     workshop = workshop_or_404()
     member = signed_in_member()
     if member is None:
+        gone = removed_member(workshop)
+        if gone is not None:
+            return removed_page(workshop, gone)
         return redirect(url_for("views.join", code=workshop["code"]))
     view = "console" if member["role"] == "facilitator" else "participant"
     return render_workshop(workshop, member, view)

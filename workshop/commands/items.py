@@ -1,6 +1,7 @@
 """Proposals, hidden votes, dots and decisions on items."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from ..domain import consent
 from ..domain.sections import ITEM_DETAILS, JOURNEY_KINDS
@@ -67,6 +68,26 @@ def ends_with_draft_outcome(ctx):
     )
 
 
+DOUBLE_CLICK_SECONDS = 10
+
+
+def same_proposal_just_now(ctx, section, text, details):
+    """The id of the same proposal by the same person a few seconds ago: a double click
+    (or a resent command) proposes once."""
+    since = datetime.now(UTC) - timedelta(seconds=DOUBLE_CLICK_SECONDS)
+    since = since.isoformat(timespec="seconds")
+    rows = list(
+        ctx.db.query(
+            "SELECT id, details FROM items WHERE workshop_id = ? AND section = ? AND text = ?"
+            " AND created_by = ? AND created_at >= ? ORDER BY id DESC LIMIT 1",
+            [ctx.actor.workshop_id, section, text, ctx.actor.member_id, since],
+        )
+    )
+    if rows and json.loads(rows[0]["details"]) == details:
+        return rows[0]["id"]
+    return None
+
+
 @command(
     "propose",
     ANYONE,
@@ -87,6 +108,9 @@ def propose(ctx, section, text, details=None):
             [ctx.actor.workshop_id, section],
         )
     )
+    twin = same_proposal_just_now(ctx, section, text, details)
+    if twin is not None:
+        return {"item_id": twin, "ack": {"duplicate": True}}
     if count["n"] >= 200:
         raise CommandError("conflict", N_("This section has too many items already."))
     position = count["last"] + 1
@@ -136,7 +160,8 @@ def reveal(ctx, item_id):
     if item["status"] != "open":
         raise CommandError("conflict", N_("The votes on this item are already revealed."))
     ctx.db.execute(
-        "UPDATE items SET status = 'revealed', revealed_at = ? WHERE id = ?", [now_iso(), item_id]
+        "UPDATE items SET status = 'revealed', revealed_at = ?, edited_at = NULL WHERE id = ?",
+        [now_iso(), item_id],
     )
 
 
@@ -187,11 +212,16 @@ def reopen_item(ctx, item_id):
     """The facilitator puts an item to the vote again: its votes and decision are cleared."""
     item = item_in_workshop(ctx, item_id)
     ensure_unlocked(ctx, item["section"])
+    put_to_the_vote_again(ctx, item_id, edited=False)
+
+
+def put_to_the_vote_again(ctx, item_id, edited):
+    """Votes and decision cleared, open again; `edited` marks "edited — vote again"."""
     ctx.db.execute("DELETE FROM votes WHERE item_id = ?", [item_id])
     ctx.db.execute(
         "UPDATE items SET status = 'open', revealed_at = NULL, decided_by = NULL,"
-        " decided_at = NULL, decision_reason = NULL WHERE id = ?",
-        [item_id],
+        " decided_at = NULL, decision_reason = NULL, edited_at = ? WHERE id = ?",
+        [now_iso() if edited else None, item_id],
     )
 
 
@@ -203,7 +233,10 @@ def reopen_item(ctx, item_id):
     details=Details(),
 )
 def edit_item(ctx, item_id, text=None, details=None):
-    """The facilitator edits an item's text or details (e.g. the wording the group agreed)."""
+    """The facilitator edits an item's text or details (e.g. the wording the group agreed).
+
+    Votes were cast on the old wording: an item with votes, revealed or decided goes back
+    to the vote (open, no votes, "edited — vote again"), so nothing new reads as agreed."""
     item = item_in_workshop(ctx, item_id)
     ensure_unlocked(ctx, item["section"])
     if text is None and details is None:
@@ -211,10 +244,19 @@ def edit_item(ctx, item_id, text=None, details=None):
     merged = {**item["details"], **(details or {})}
     merged = {k: v for k, v in merged.items() if v not in (None, "")}
     merged = checked_details(item["section"], merged)
+    new_text = text if text is not None else item["text"]
+    if new_text == item["text"] and merged == item["details"]:
+        return {"ack": {"votes_reset": False}}
     ctx.db.execute(
-        "UPDATE items SET text = ?, details = ? WHERE id = ?",
-        [text if text is not None else item["text"], to_json(merged), item_id],
+        "UPDATE items SET text = ?, details = ? WHERE id = ?", [new_text, to_json(merged), item_id]
     )
+    has_votes = next(ctx.db.query("SELECT COUNT(*) AS n FROM votes WHERE item_id = ?", [item_id]))[
+        "n"
+    ]
+    if item["status"] != "open" or has_votes:
+        put_to_the_vote_again(ctx, item_id, edited=True)
+        return {"ack": {"votes_reset": True}}
+    return {"ack": {"votes_reset": False}}
 
 
 NEIGHBOUR_ABOVE = (
@@ -277,13 +319,33 @@ def place_dots(ctx, item_id, count):
 
 @command("reveal_section", FACILITATOR, section=OneOf(SECTIONS))
 def reveal_section(ctx, section):
-    """The facilitator reveals every open item of a section at once (after a round of votes)."""
+    """The facilitator reveals every open item of a section at once (after a round of votes).
+
+    Items fewer than half of the delegates voted on stay hidden; the ack names them."""
     ensure_unlocked(ctx, section)
-    ctx.db.execute(
-        "UPDATE items SET status = 'revealed', revealed_at = ?"
-        " WHERE workshop_id = ? AND section = ? AND status = 'open'",
-        [now_iso(), ctx.actor.workshop_id, section],
+    delegates = next(
+        ctx.db.query(
+            "SELECT COUNT(*) AS n FROM members WHERE workshop_id = ? AND role = 'participant'"
+            " AND removed = 0",
+            [ctx.actor.workshop_id],
+        )
+    )["n"]
+    rows = ctx.db.query(
+        "SELECT i.id, COUNT(v.member_id) AS votes_cast FROM items i"
+        " LEFT JOIN votes v ON v.item_id = i.id"
+        " WHERE i.workshop_id = ? AND i.section = ? AND i.status = 'open' GROUP BY i.id",
+        [ctx.actor.workshop_id, section],
     )
+    revealed, skipped = [], []
+    for row in rows:
+        enough = consent.enough_votes_to_reveal(row["votes_cast"], delegates)
+        (revealed if enough else skipped).append(row["id"])
+    for item_id in revealed:
+        ctx.db.execute(
+            "UPDATE items SET status = 'revealed', revealed_at = ?, edited_at = NULL WHERE id = ?",
+            [now_iso(), item_id],
+        )
+    return {"ack": {"revealed": len(revealed), "skipped": skipped}}
 
 
 @command("agree_consented", FACILITATOR, section=OneOf(SECTIONS))

@@ -34,6 +34,28 @@ def consent_for(votes, departments_present):
     return "consent"
 
 
+def lacking_support(votes, departments_present):
+    """The departments (in DEPARTMENTS order) where agree does not outnumber disagree: who
+    the facilitator has to talk to when an item has no consent. Empty when blocked or
+    consented (a block is said on its own)."""
+    votes = list(votes)
+    departments = set(departments_present) | {dept for dept, _ in votes}
+    lacking = []
+    for department in DEPARTMENTS:
+        if department not in departments:
+            continue
+        counts = tally(choice for dept, choice in votes if dept == department)
+        if counts["agree"] <= counts["disagree"]:
+            lacking.append(department)
+    return lacking
+
+
+def enough_votes_to_reveal(votes_cast, delegates):
+    """Whether "reveal all" may reveal an item: at least half of the delegates voted.
+    An item with 1 of 8 votes stays hidden; the facilitator can still reveal it alone."""
+    return votes_cast > 0 and 2 * votes_cast >= delegates
+
+
 def balance_warning(counts):
     """None, "missing" (a side absent) or "lopsided" (one side has 3x the other or more).
 

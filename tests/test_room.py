@@ -1,0 +1,181 @@
+"""Issue 11: the room at the pace of a half-day, over Socket.IO and HTTP.
+
+Edits send an item back to the vote, "reveal all" leaves items with too few votes hidden,
+a double click proposes once, a removed delegate's browser is told so, and a 4–4 says
+which department lacks support.
+"""
+
+import pytest
+from conftest import fresh_state, last_state, send
+
+from workshop.domain import consent
+
+
+def item(state, item_id):
+    return next(i for i in state["items"] if i["id"] == item_id)
+
+
+def ids(state, section):
+    return [i["id"] for i in state["items"] if i["section"] == section]
+
+
+def vote_all(people, item_id, choice="agree"):
+    for _, sio in people:
+        assert send(sio, {"type": "vote", "item_id": item_id, "choice": choice})["ok"]
+
+
+@pytest.mark.parametrize("status", ["open", "revealed", "agreed"])
+def test_an_edit_after_votes_sends_the_item_back_to_the_vote(workshops, status):
+    _, fac, people = workshops.room()
+    item_id = ids(last_state(fac), "mql")[0]
+    vote_all(people, item_id)
+    if status != "open":
+        assert send(fac, {"type": "reveal", "item_id": item_id})["ok"]
+    if status == "agreed":
+        assert send(fac, {"type": "decide", "item_id": item_id, "outcome": "agreed"})["ok"]
+    ack = send(fac, {"type": "edit_item", "item_id": item_id, "text": "Asked for a demo"})
+    assert ack["ok"] and ack["votes_reset"] is True
+    edited = item(last_state(people[0][1]), item_id)
+    assert edited["status"] == "open" and edited["edited"] is True
+    assert edited["votes_cast"] == 0 and edited["tally"] is None and edited["consensus"] is None
+    assert fresh_state(people[0][1])["you"]["vote_by_item"] == {}
+    # The new wording is voted on, revealed and agreed like any other item.
+    vote_all(people, item_id)
+    assert send(fac, {"type": "reveal", "item_id": item_id})["ok"]
+    revealed = item(last_state(fac), item_id)
+    assert revealed["edited"] is False and revealed["tally"]["agree"] == 4
+
+
+def test_an_edit_that_changes_nothing_keeps_the_votes(workshops):
+    _, fac, people = workshops.room()
+    item_id = ids(last_state(fac), "mql")[0]
+    vote_all(people, item_id)
+    text = item(last_state(fac), item_id)["text"]
+    ack = send(fac, {"type": "edit_item", "item_id": item_id, "text": text})
+    assert ack["ok"] and ack["votes_reset"] is False
+    assert item(last_state(fac), item_id)["votes_cast"] == 4
+
+
+def test_an_edit_before_any_vote_is_not_marked(workshops):
+    _, fac, _ = workshops.room()
+    item_id = ids(last_state(fac), "mql")[0]
+    ack = send(fac, {"type": "edit_item", "item_id": item_id, "text": "Asked for a demo"})
+    assert ack["ok"] and ack["votes_reset"] is False
+    assert item(last_state(fac), item_id)["edited"] is False
+
+
+def test_a_revealed_item_can_be_put_to_the_vote_again(workshops):
+    _, fac, people = workshops.room()
+    item_id = ids(last_state(fac), "sql")[0]
+    vote_all(people, item_id, "disagree")
+    assert send(fac, {"type": "reveal", "item_id": item_id})["ok"]
+    assert (
+        send(people[0][1], {"type": "vote", "item_id": item_id, "choice": "agree"})["code"]
+        == "conflict"
+    )
+    assert send(fac, {"type": "reopen_item", "item_id": item_id})["ok"]
+    assert send(people[0][1], {"type": "vote", "item_id": item_id, "choice": "agree"})["ok"]
+    assert item(last_state(fac), item_id)["status"] == "open"
+
+
+def test_reveal_all_leaves_items_with_too_few_votes_hidden(workshops):
+    _, fac, people = workshops.room(marketing=4, sales=4)
+    sql = ids(last_state(fac), "sql")
+    vote_all(people, sql[0])  # 8 of 8
+    for _, sio in people[:4]:  # 4 of 8: half is enough
+        send(sio, {"type": "vote", "item_id": sql[1], "choice": "agree"})
+    send(people[0][1], {"type": "vote", "item_id": sql[2], "choice": "block"})  # 1 of 8
+    ack = send(fac, {"type": "reveal_section", "section": "sql"})
+    assert ack["ok"] and ack["revealed"] == 2 and ack["skipped"] == sql[2:]
+    state = last_state(people[5][1])
+    assert [item(state, i)["status"] for i in sql[:3]] == ["revealed", "revealed", "open"]
+    # The block on the hidden item stays hidden.
+    assert item(state, sql[2])["tally"] is None
+    # The facilitator can still reveal it on its own.
+    assert send(fac, {"type": "reveal", "item_id": sql[2]})["ok"]
+
+
+def test_a_double_click_on_propose_proposes_once(workshops):
+    _, fac, people = workshops.room()
+    sio = people[0][1]
+    proposal = {"type": "propose", "section": "mql", "text": "Downloaded the price list",
+                "details": {"points": 10}}  # fmt: skip
+    first, second = send(sio, proposal), send(sio, proposal)
+    assert first["ok"] and second["ok"] and second["duplicate"] is True
+    texts = [i["text"] for i in last_state(fac)["items"]]
+    assert texts.count("Downloaded the price list") == 1
+    # Someone else proposing the same words is a proposal of their own.
+    assert send(people[1][1], proposal)["ok"]
+    assert [i["text"] for i in last_state(fac)["items"]].count("Downloaded the price list") == 2
+
+
+def test_no_consent_says_which_department_lacks_support(workshops):
+    _, fac, people = workshops.room()
+    item_id = ids(last_state(fac), "kpis")[0]
+    choices = ["agree", "agree", "agree", "disagree"]  # marketing 2–0, sales 1–1
+    for (_, sio), choice in zip(people, choices, strict=True):
+        send(sio, {"type": "vote", "item_id": item_id, "choice": choice})
+    assert item(last_state(fac), item_id)["lacking"] is None  # nothing before the reveal
+    send(fac, {"type": "reveal", "item_id": item_id})
+    revealed = item(last_state(fac), item_id)
+    assert revealed["consensus"] == "no_consent" and revealed["lacking"] == ["sales"]
+
+
+@pytest.mark.parametrize(
+    "votes, present, lacking",
+    [
+        ([("marketing", "agree"), ("sales", "agree")], {"marketing", "sales"}, []),
+        ([("marketing", "agree")], {"marketing", "sales"}, ["sales"]),
+        (
+            [("marketing", "disagree"), ("sales", "abstain")],
+            {"marketing", "sales"},
+            ["marketing", "sales"],
+        ),  # fmt: skip
+        (
+            [("marketing", "agree"), ("marketing", "disagree"), ("sales", "agree")],
+            {"marketing", "sales"},
+            ["marketing"],
+        ),  # fmt: skip
+        ([], set(), []),
+    ],
+)
+def test_lacking_support_per_department(votes, present, lacking):
+    assert consent.lacking_support(votes, present) == lacking
+
+
+@pytest.mark.parametrize(
+    "cast, delegates, enough",
+    [
+        (0, 8, False),
+        (1, 8, False),
+        (3, 8, False),
+        (4, 8, True),
+        (8, 8, True),
+        (1, 1, True),
+        (1, 3, False),
+        (2, 3, True),
+    ],  # fmt: skip
+)
+def test_enough_votes_to_reveal(cast, delegates, enough):
+    assert consent.enough_votes_to_reveal(cast, delegates) is enough
+
+
+def test_a_removed_delegates_browser_is_told_and_cannot_rejoin_silently(workshops, app):
+    workshop, fac, people = workshops.room()
+    code = workshop["code"]
+    gone, gone_sio = people[0]
+    browser = app.test_client()
+    browser.set_cookie(f"sla_{code}", gone["token"])
+    assert browser.get(f"/w/{code}").status_code == 200
+    assert send(fac, {"type": "remove_participant", "participant_id": gone["participant_id"]})["ok"]
+    assert not gone_sio.is_connected()
+    # On reload: a clear page, not the join form (which would make a new delegate).
+    for path in (f"/w/{code}", f"/w/{code}/join"):
+        page = browser.get(path)
+        assert page.status_code == 403, path
+        assert "You were removed from this workshop" in page.text
+        assert 'name="department"' not in page.text
+    assert browser.get(f"/api/workshops/{code}/state").status_code == 401
+    # A deliberate new join is still possible.
+    again = browser.get(f"/w/{code}/join?again=1")
+    assert again.status_code == 200 and 'name="department"' in again.text
