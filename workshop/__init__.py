@@ -51,6 +51,7 @@ def create_app(test_config=None):
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    from .versions import views as versions_views
     errors.init_app(app)
     realtime.init_app(app)
     app.register_blueprint(api.bp)
@@ -61,6 +62,7 @@ def create_app(test_config=None):
     app.cli.add_command(exports_api.verify_command)
     app.cli.add_command(dashboard_views.import_actuals_command)
 
+    app.register_blueprint(versions_views.bp)
     db.migrate(app.config["DATABASE"])
     security.trust_proxy(app)
     return app

@@ -99,23 +99,36 @@ def document_for(db, workshop):
     Markdown), else the live draft; the sign-off status and signatures beside it."""
     version = versions.current(db, workshop)
     if version is not None:
-        data = dict(version["data"])
-        data["canonical"] = version["markdown"]
-    else:
-        data = live_data(db, workshop)
+        return stored_document(db, workshop, version)
+    data = live_data(db, workshop)
     state_signoff = _signoff(db, workshop, data)
     data["signoff"] = {**data.get("signoff", {}), **state_signoff}
     return data
 
 
-def _signoff(db, workshop, data):
+def stored_document(db, workshop, version):
+    """A stored version's document (any version, signed, awaiting signatures or reopened):
+    its frozen data and Markdown, with that version's status and signatures beside it."""
+    data = dict(version["data"])
+    data["canonical"] = version["markdown"]
+    status = version["status"]
+    if version["version"] == workshop["signoff_version"]:
+        status = workshop["signoff_status"]
+    state_signoff = _signoff(db, workshop, data, version["version"], status,
+                             version["document_hash"])  # fmt: skip
+    data["signoff"] = {**data.get("signoff", {}), **state_signoff}
+    return data
+
+
+def _signoff(db, workshop, data, version=None, status=None, digest=None):
     """Outside the signed text: status, hash, who signed when, who left without signing."""
-    rows = versions.signatures(db, workshop["id"], workshop["signoff_version"])
+    version = version or workshop["signoff_version"]
+    rows = versions.signatures(db, workshop["id"], version)
     removed = {m["id"] for m in store.members(db, workshop["id"]) if m["removed"]}
     return {
-        "status": workshop["signoff_status"],
-        "version": workshop["signoff_version"],
-        "document_hash": workshop["document_hash"],
+        "status": status or workshop["signoff_status"],
+        "version": version,
+        "document_hash": digest or workshop["document_hash"],
         "signatures": [
             {k: r[k] for k in ("participant_id", "name", "department", "job_title", "signed_at")}
             for r in rows

@@ -9,6 +9,8 @@ import json
 
 from .canonical import canonical_markdown, document_hash
 
+SIGNATURE_KEYS = ("participant_id", "name", "department", "job_title", "signed_at")
+
 
 def freeze(db, workshop_id, version, data, finalized_at, finalized_by):
     """Stores the version inside the caller's transaction; returns its hash."""
@@ -95,3 +97,85 @@ def _parsed(row):
     row = dict(row)
     row["data"] = json.loads(row["data"])
     return row
+
+
+def listing(db, workshop_id):
+    """Every stored version, oldest first: {version, document_hash, status, finalized_at,
+    final_pdf_hash, signatures}. A reopened version's signatures were voided: none count."""
+    rows = db.query(
+        "SELECT version, status, document_hash, finalized_at, final_pdf_hash"
+        " FROM document_versions WHERE workshop_id = ? ORDER BY version",
+        [workshop_id],
+    )
+    return [
+        {
+            **dict(row),
+            "signatures": [
+                {k: s[k] for k in SIGNATURE_KEYS}
+                for s in signatures(db, workshop_id, row["version"])
+                if not s["voided"]
+            ],
+        }
+        for row in list(rows)
+    ]
+
+
+def latest_signed(db, workshop_id, below=None):
+    """The latest signed version's row (below a version number, if given), or None."""
+    rows = list(
+        db.query(
+            "SELECT version FROM document_versions WHERE workshop_id = ? AND status = 'signed'"
+            " AND version < ? ORDER BY version DESC LIMIT 1",
+            [workshop_id, below if below is not None else 1 << 62],
+        )
+    )
+    return stored(db, workshop_id, rows[0]["version"]) if rows else None
+
+
+def kpi_targets_by_version(db, workshop_id):
+    """{KPI item id: [{version, signed_at, target, direction, unit, period, text}]}, one entry
+    per signed version that holds the KPI, oldest first: what a trend chart needs to show
+    where a target changed. `signed_at` is when that version's last signature came, so the
+    target applies from then on."""
+    from ..dashboard.board import kpi_of  # the dashboard's reading of a KPI, one rule
+
+    history = {}
+    for row in listing(db, workshop_id):
+        if row["status"] != "signed":
+            continue
+        data = stored(db, workshop_id, row["version"])["data"]
+        linked = data.get("kpi_targets") or {}
+        signed_at = max((s["signed_at"] for s in row["signatures"]), default=None)
+        for item in data.get("agreed") or []:
+            if item.get("section") != "kpis":
+                continue
+            kpi = kpi_of(item, linked.get(str(item["id"])), data)
+            history.setdefault(item["id"], []).append(
+                {"version": row["version"], "signed_at": signed_at,
+                 **{k: kpi[k] for k in ("target", "direction", "unit", "period", "text")}}
+            )  # fmt: skip
+    return history
+
+
+def target_changes(db, workshop_id):
+    """{KPI item id: [{version, signed_at, target, ...}]} for the KPIs whose target differs
+    between signed versions (each entry where it took a new value, the first included)."""
+    changed = {}
+    for item_id, steps in kpi_targets_by_version(db, workshop_id).items():
+        kept = [s for n, s in enumerate(steps) if n == 0 or s["target"] != steps[n - 1]["target"]]
+        if len(kept) > 1:
+            changed[item_id] = kept
+    return changed
+
+
+def amendment(db, workshop, data):
+    """{since_version, changes} while the workshop amends a signed version (the latest signed
+    one below its current version), else None: what `data` changes, item by item."""
+    from ..versions.changes import changes_between
+
+    if workshop["signoff_status"] == "signed":
+        return None
+    base = latest_signed(db, workshop["id"], below=workshop["signoff_version"])
+    if base is None:
+        return None
+    return {"since_version": base["version"], "changes": changes_between(base["data"], data)}
