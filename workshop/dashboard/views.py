@@ -5,15 +5,18 @@ from datetime import date
 import click
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 from flask.cli import with_appcontext
-from flask_babel import format_decimal, format_percent, gettext
+from flask_babel import format_decimal, format_percent, get_locale, gettext
 
 from .. import service, store
 from ..api import json_body, member_required
+from ..commands import CommandError
 from ..commands.actuals import dashboard_link_valid
 from ..db import get_db
+from ..domain import crm
 from ..domain.codes import normalise_code
-from ..errors import STATUS
-from ..security import signed_in_member
+from ..errors import STATUS, api_error
+from ..i18n import N_, translate
+from ..security import LARGE_UPLOADS, command_bucket_allows, signed_in_member
 from ..views import workshop_or_404
 from . import board, imports, trend
 
@@ -88,6 +91,109 @@ def trend_picture(code, item_id):
     return response
 
 
+# Imports: a file (a plain `kpi,period,value` table or a CRM export, CSV or XLSX) is
+# previewed, then recorded as a whole (imports.py). Larger than the 64 KB of other bodies.
+LARGE_UPLOADS.update({f"dashboard.{name}": imports.MAX_BYTES + 64 * 1024
+                      for name in ("import_preview", "import_commit")})  # fmt: skip
+# Raw bodies for scripts; none of these types can be sent cross-site without CORS.
+RAW_TYPES = ("text/csv", "application/csv", "application/octet-stream", "application/vnd.ms-excel",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+
+
+@bp.post("/api/workshops/<code>/imports/preview")
+@member_required
+def import_preview(workshop, member):
+    """What a file would record: nothing is written."""
+    return _import(workshop, member, commit=False)
+
+
+@bp.post("/api/workshops/<code>/imports")
+@member_required
+def import_commit(workshop, member):
+    """Records what the preview showed (its `confirm`), every row in one transaction or none."""
+    return _import(workshop, member, commit=True)
+
+
+def _import(workshop, member, commit):
+    g.language = member["language"] or workshop["language"]
+    db = get_db()
+    try:
+        if not command_bucket_allows(f"member:{member['id']}"):
+            raise CommandError("rate_limited", N_("Too many commands at once: wait a moment."))
+        filename, data, date_order, confirm = _upload()
+        if commit:
+            result = imports.commit(db, member["id"], workshop["id"], filename, data, confirm,
+                                    date_order)  # fmt: skip
+        else:
+            result = imports.plan(db, member["id"], workshop["id"], filename, data, date_order)
+    except CommandError as exc:
+        return api_error(exc)
+    except imports.ImportRefused as exc:
+        return jsonify(_refusal(exc)), 400
+    if commit and result["recorded"]:
+        service.broadcast(workshop["id"])
+    return jsonify(_shown(result)), (201 if commit and result["recorded"] else 200)
+
+
+def _upload():
+    """(filename, bytes, date_order, confirm): a multipart form with `file` (browsers, with
+    csrf_token), or the file as the body with ?filename=&date_order=&confirm= (scripts)."""
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise CommandError("invalid", N_("Choose a file to import."))
+        filename, data, fields = upload.filename, upload.read(), request.form
+    elif request.mimetype in RAW_TYPES:
+        filename, data, fields = request.args.get("filename", ""), request.get_data(), request.args
+    else:
+        raise CommandError("invalid", N_("Send the file as multipart/form-data or as the body."))
+    date_order = fields.get("date_order") or None
+    if date_order not in (None, *imports.DATE_ORDERS):
+        raise CommandError("invalid", N_("date_order is dmy or mdy."))
+    return filename, data, date_order, fields.get("confirm") or None
+
+
+def _refusal(exc):
+    """The JSON of a refused import: the first problem as `error`, all of them in `problems`;
+    a question (the date order) with its choices."""
+    language = str(get_locale())
+    problems = [
+        {"line": line, "column": column, "error": translate(message, params, language)}
+        for line, column, message, params in exc.problems
+    ]
+    first = problems[0]
+    where = ""
+    if first["line"] is not None:
+        where = gettext("Line %(line)s, %(column)s: ", line=first["line"], column=first["column"])
+    body = {"error": where + first["error"], "code": "invalid", "problems": problems[:200]}
+    if exc.question:
+        body["question"] = exc.question
+        body["choices"] = [
+            {"value": "dmy", "label": gettext("Day first: day/month/year")},
+            {"value": "mdy", "label": gettext("Month first: month/day/year")},
+        ]
+    return body
+
+
+KIND_LABELS = {"actuals": N_("KPI, period, value"), **crm.KIND_LABELS}
+
+
+def _shown(result):
+    """An import's plan or result for people and scripts: values also as the reader's text."""
+    language = str(get_locale())
+    rows = [
+        {
+            **row,
+            "value_text": value_text(row["value"], row["unit"]),
+            "old_text": value_text(row["old_value"], row["unit"]),
+        }  # fmt: skip
+        for row in result["rows"]
+    ]
+    skipped = [{**s, "reason": translate(s["reason"], {}, language)} for s in result["skipped"]]
+    return {**result, "kind_label": translate(KIND_LABELS[result["kind"]], {}, language),
+            "rows": rows, "skipped": skipped}  # fmt: skip
+
+
 def value_text(value, unit):
     """A KPI value in the reader's language, by its unit."""
     if value is None:
@@ -101,23 +207,42 @@ def value_text(value, unit):
 
 @click.command("import-actuals")
 @click.argument("code")
-@click.argument("file", type=click.File(encoding="utf-8-sig"))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--date-order",
+    type=click.Choice(imports.DATE_ORDERS),
+    default=None,
+    help="dmy or mdy, for a CRM export whose dates fit both orders.",
+)
+@click.option("--preview", is_flag=True, help="Show what would be recorded; record nothing.")
 @with_appcontext
-def import_actuals_command(code, file):
-    """Record actuals from a `kpi,period,value` CSV file, as the facilitator: every row or,
-    when one line is wrong, none (each wrong line is named)."""
+def import_actuals_command(code, file, date_order, preview):
+    """Record actuals from a file, as the facilitator: a `kpi,period,value` table or a HubSpot
+    or Salesforce export (CSV or XLSX). Every row or, when one is wrong, none (each wrong line
+    is named)."""
     db = get_db()
     workshop = store.workshop_by_code(db, normalise_code(code))
     if workshop is None:
         raise click.ClickException(f"There is no workshop with code {code}.")
-    rows, problems = imports.read_actuals(file.read(), board.signed_kpis(db, workshop["id"]))
-    if not problems:
-        facilitator = next(
-            m for m in store.members(db, workshop["id"]) if m["role"] == "facilitator"
-        )
-        problems = imports.record_all(db, facilitator["id"], rows)
-    for line, column, message in problems:
-        click.echo(f"line {line}, {column}: {message}", err=True)
-    if problems:
-        raise SystemExit(1)
-    click.echo(f"{len(rows)} actuals recorded.")
+    facilitator = next(m for m in store.members(db, workshop["id"]) if m["role"] == "facilitator")
+    with open(file, "rb") as handle:
+        data = handle.read(imports.MAX_BYTES + 1)
+    try:
+        planned = imports.plan(db, facilitator["id"], workshop["id"], file, data, date_order)
+        if not preview:
+            planned = imports.record_planned(db, facilitator["id"], planned, file)
+    except imports.ImportRefused as exc:
+        for line, column, message, params in exc.problems:
+            where = f"line {line}, {column}: " if line is not None else (
+                f"{column}: " if column else "")  # fmt: skip
+            click.echo(where + (message % params if params else message), err=True)
+        if exc.question:
+            click.echo("Run again with --date-order dmy or --date-order mdy.", err=True)
+        raise SystemExit(1) from None
+    for row in planned["rows"]:
+        old = "" if row["old_value"] is None else f" (was {row['old_value']:g})"
+        click.echo(f"{row['kpi']}\t{row['period']}\t{row['value']:g}{old}\t{row['change']}")
+    if preview:
+        click.echo(f"{planned['to_record']} actuals would be recorded ({planned['kind']}).")
+    else:
+        click.echo(f"{planned['recorded']} actuals recorded ({planned['kind']}).")
