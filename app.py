@@ -6,6 +6,7 @@ from werkzeug.serving import WSGIRequestHandler
 
 from workshop import create_app
 from workshop.accesslog import redact_secrets
+from workshop.dashboard import ticker
 from workshop.realtime import socketio, start_presence
 from workshop.service import finish_interrupted_work
 
@@ -27,6 +28,7 @@ class NoDelayRequestHandler(WSGIRequestHandler):
 
 if __name__ == "__main__":
     start_presence(app)
+    ticker.start(app)  # escalations that are late, webhook deliveries
     socketio.start_background_task(finish_interrupted_work, app)
     socketio.run(
         app,

@@ -16,9 +16,11 @@ timeout = 0  # WebSocket connections are long-lived; the heartbeat keeps presenc
 
 
 def post_worker_init(worker):
+    from workshop.dashboard import ticker
     from workshop.realtime import socketio, start_presence
     from workshop.service import finish_interrupted_work
 
     app = worker.wsgi  # the Flask app loaded from app:app
     start_presence(app)
+    ticker.start(app)
     socketio.start_background_task(finish_interrupted_work, app)

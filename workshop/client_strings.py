@@ -1,7 +1,9 @@
 """Every string the page script shows, translated on the server and embedded in the page."""
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from .commands.items import DEFAULT_DOTS
 from .domain import stages
 from .domain.sections import FIELDS, ITEM_DETAILS
 
@@ -82,7 +84,7 @@ def stage_texts():
         "signoff": (
             _("Sign-off"),
             _(
-                "The facilitator finalises the document; each delegate reads it and signs "
+                "The facilitator finalizes the document; each delegate reads it and signs "
                 "exactly that version."
             ),
         ),
@@ -133,6 +135,13 @@ def labels():
         "trigger": _("Trigger"),
         "who": _("Who"),
         "response_time": _("Response time"),
+        "trigger_status": _("Fires on KPI status"),
+        "red_only": _("Red (beyond the amber margin)"),
+        "amber_or_red": _("Amber or red"),
+        "trigger_periods": _("For how many periods in a row"),
+        "trigger_measure": _("For which KPIs"),
+        "any": _("Every KPI"),
+        "response_days": _("Respond within (working days)"),
         "revenue_target": _("Revenue target"),
         "average_deal_size": _("Average deal size"),
         "currency": _("Currency"),
@@ -387,7 +396,47 @@ def ui():
         "sign_loading": _("Loading the version to sign…"),
         "jump_to_sign": _("Go to the signature"),
         "signing": _("Signing…"),
+        # Issue 11: the room at the pace of a half-day.
+        "delegates_of_max": _("%(n)s of %(max)s delegates"),
+        "lacking_support": _("No support yet from: %(departments)s"),
+        "edited_vote_again": _("edited — vote again"),
+        "removed_title": _("You were removed from this workshop"),
+        "removed_hint": _(
+            "Your votes on open items were withdrawn. Ask the facilitator for a new "
+            "invitation if you should take part again."
+        ),
+        "reopened_note": _(
+            "The facilitator reopened the document after version %(n)s: its signatures are "
+            "void. Version %(next)s is finalized and signed again once the changes are agreed."
+        ),
     }
+
+
+def plurals():
+    """Strings whose words follow a number, as {one, other} from ngettext (English and Dutch
+    both have these two forms); the page picks one with `tn`."""
+    forms = {
+        "dots": lambda n: ngettext("%(n)s dot", "%(n)s dots", n, n="%(n)s"),
+        "review_open": lambda n: ngettext(
+            "%(n)s item is still open.", "%(n)s items are still open.", n, n="%(n)s"
+        ),
+        "reveal_skipped": lambda n: ngettext(
+            "%(n)s item has fewer than half of the votes and stays hidden: reveal it on its "
+            "own when you are ready.",
+            "%(n)s items have fewer than half of the votes and stay hidden: reveal them on "
+            "their own when you are ready.",
+            n,
+            n="%(n)s",
+        ),
+    }
+    # n="%(n)s": the page fills in the number (`tn` in static/js/lib.js).
+    return {key: {"one": form(1), "other": form(2)} for key, form in forms.items()}
+
+
+def max_delegates():
+    from .service import MAX_DELEGATES  # service imports the pages' helpers
+
+    return MAX_DELEGATES
 
 
 def client_strings():
@@ -400,6 +449,9 @@ def client_strings():
         "sections": section_names(),
         "labels": labels(),
         "ui": ui(),
+        "plurals": plurals(),
+        "max_delegates": max_delegates(),
+        "default_dots": DEFAULT_DOTS,
         "item_details": {
             s: {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
             for s, d in ITEM_DETAILS.items()

@@ -261,3 +261,74 @@ def room_pace(db):
         CREATE UNIQUE INDEX workshops_projector_token ON workshops(projector_token_hash);
         """
     )
+
+
+@migrations(name="0008_escalations")
+def escalations(db):
+    """The escalation ladder at work: escalations per KPI with their history, a webhook per
+    workshop and its outbox (written in the same transaction as the event it announces, so
+    a crash loses no message). Rungs of earlier workshops get a structured trigger: rung n
+    after n red periods in a row."""
+    db.executescript(
+        """
+        CREATE TABLE escalations (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            kpi_id INTEGER NOT NULL REFERENCES items(id),
+            rung INTEGER NOT NULL,
+            rung_item_id INTEGER REFERENCES items(id),
+            status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),
+            period TEXT NOT NULL,
+            opened_at TEXT NOT NULL,
+            due TEXT NOT NULL,
+            closed_at TEXT
+        );
+        CREATE INDEX escalations_workshop ON escalations(workshop_id, status);
+        CREATE TABLE escalation_events (
+            id INTEGER PRIMARY KEY,
+            escalation_id INTEGER NOT NULL REFERENCES escalations(id),
+            kind TEXT NOT NULL
+                CHECK (kind IN ('opened', 'moved_up', 'acknowledged', 'resolved')),
+            rung INTEGER NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            member_id INTEGER REFERENCES members(id),
+            at TEXT NOT NULL
+        );
+        CREATE INDEX escalation_events_escalation ON escalation_events(escalation_id);
+        CREATE TABLE webhooks (
+            workshop_id INTEGER PRIMARY KEY REFERENCES workshops(id),
+            url TEXT NOT NULL,
+            set_by INTEGER REFERENCES members(id),
+            set_at TEXT NOT NULL
+        );
+        CREATE TABLE webhook_outbox (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            url TEXT NOT NULL,
+            body TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            delivered_at TEXT,
+            failed_at TEXT,
+            last_error TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX webhook_outbox_due ON webhook_outbox(delivered_at, failed_at, next_attempt_at);
+        """
+    )
+    days = (2, 5, 10)
+    rows = db.query(
+        "SELECT id, workshop_id, details FROM items WHERE section = 'escalation'"
+        " ORDER BY workshop_id, position, id"
+    )
+    rank = {}
+    for row in list(rows):
+        number = rank[row["workshop_id"]] = rank.get(row["workshop_id"], 0) + 1
+        details = json.loads(row["details"])
+        details.setdefault("trigger_status", "red_only")
+        details.setdefault("trigger_periods", number)
+        details.setdefault("trigger_measure", "any")
+        details.setdefault("response_days", days[min(number, 3) - 1])
+        db.execute(
+            "UPDATE items SET details = ? WHERE id = ?",
+            [json.dumps(details, ensure_ascii=False, sort_keys=True), row["id"]],
+        )

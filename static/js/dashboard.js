@@ -28,13 +28,87 @@ function refresh() {
       { credentials: "same-origin" });
     if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    const fresh = page.querySelector(".kpi-grid");
-    const grid = document.querySelector(".kpi-grid");
-    if (fresh && grid && !grid.contains(document.activeElement)) grid.replaceWith(fresh);
-    else if (fresh && grid) refresh(); // someone is typing: try again shortly
+    let busy = false;
+    for (const selector of [".kpi-grid", "#escalations", "section.webhook"]) {
+      const fresh = page.querySelector(selector);
+      const current = document.querySelector(selector);
+      if (!fresh || !current) continue;
+      // Never swap a part someone is typing in (or has an open history in): retry shortly.
+      if (current.contains(document.activeElement) && document.activeElement !== document.body) busy = true;
+      else current.replaceWith(keepOpen(current, fresh));
+    }
+    if (busy) refresh();
   }, 300);
 }
 
+// A history someone opened stays open when the part is replaced.
+function keepOpen(current, fresh) {
+  const open = new Set([...current.querySelectorAll("details[open]")].map((d) => d.closest("[aria-labelledby]")?.getAttribute("aria-labelledby")));
+  for (const details of fresh.querySelectorAll("details")) {
+    if (open.has(details.closest("[aria-labelledby]")?.getAttribute("aria-labelledby"))) details.open = true;
+  }
+  return fresh;
+}
+
+function command(payload, done) {
+  socket.timeout(10000).emit("command", payload, (err, ack) => {
+    const message = document.getElementById("dashboard-error");
+    if (err || !ack.ok) {
+      message.textContent = err ? err.message : ack.error;
+      message.hidden = false;
+      done(false);
+      return;
+    }
+    message.hidden = true;
+    done(true, ack);
+  });
+}
+
+// Acknowledge or resolve an escalation, with a note (a resolution needs one).
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form.escalation-action");
+  if (!form) return;
+  event.preventDefault();
+  if (form.dataset.busy) return; // a double click sends once
+  form.dataset.busy = "1";
+  const action = event.submitter ? event.submitter.value : "acknowledge";
+  const note = form.elements.note.value.trim();
+  const payload = { type: `${action}_escalation`, escalation_id: Number(form.dataset.escalation) };
+  if (note || action === "resolve") payload.note = note;
+  command(payload, (ok) => {
+    delete form.dataset.busy;
+    if (ok) {
+      document.activeElement.blur();
+      refresh();
+    }
+  });
+});
+
+// The facilitator sets or removes the webhook (the section is swapped on refresh, so the
+// listeners sit on the document).
+function saveWebhook(form, url) {
+  if (form.dataset.busy) return;
+  form.dataset.busy = "1";
+  command({ type: "set_webhook", url }, (ok) => {
+    delete form.dataset.busy;
+    if (ok) {
+      form.reset();
+      document.activeElement.blur();
+      refresh();
+    }
+  });
+}
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("#webhook-form");
+  if (!form) return;
+  event.preventDefault();
+  saveWebhook(form, form.elements.url.value.trim());
+});
+document.addEventListener("click", (event) => {
+  if (event.target.closest("#webhook-remove")) saveWebhook(document.getElementById("webhook-form"), "");
+});
+
+// A delegate of the owning department (or the facilitator) records an actual.
 document.addEventListener("submit", (event) => {
   const form = event.target.closest("form.record-actual");
   if (!form) return;

@@ -8,7 +8,7 @@ from ..domain import codes, kpis
 from ..i18n import N_
 from ..store import now_iso
 from ..validation import Id, Number, Text
-from . import ANYONE, FACILITATOR, CommandError, command
+from . import ANYONE, FACILITATOR, CommandError, command, escalations
 
 
 @command(
@@ -39,6 +39,7 @@ def record_actual(ctx, kpi_id, period, value, note=""):
         " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [ctx.actor.workshop_id, kpi_id, period, value, note, ctx.actor.member_id, now_iso()],
     )
+    escalations.after_actual(ctx.db, ctx.workshop, kpi_id)
 
 
 @command("create_dashboard_link", FACILITATOR, while_finalized=True)

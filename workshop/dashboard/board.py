@@ -5,7 +5,7 @@ a KPI linked to the reverse funnel takes the figure that version computed. Actua
 latest value recorded per period; earlier rows for that period are its history.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from ..document import versions
 from ..domain import figures, kpis
@@ -102,17 +102,89 @@ def dashboard(db, workshop_id, today=None):
     recorded = actuals(db, workshop_id)
     board = []
     for kpi in signed_kpis(db, workshop_id).values():
-        rows = recorded.get(kpi["id"], {})
-        series = [
-            {"period": period, "value": rows[period]["value"]}
-            for period in sorted(rows, key=lambda p: kpis.parse_period(p, kpi["period"]).start)
-        ]
+        series = series_of(recorded.get(kpi["id"], {}), kpi)
         board.append({**kpi, **status_of(kpi, series, today), "actuals": series})
     return {
         "signed_version": version["version"] if version else None,
         "kpis": board,
-        "escalations": [],
+        "escalations": escalations(db, workshop_id, version),
     }
+
+
+def series_of(rows, kpi):
+    """[{period, value}] oldest first, from {period: latest row}."""
+    return [
+        {"period": period, "value": rows[period]["value"]}
+        for period in sorted(rows, key=lambda p: kpis.parse_period(p, kpi["period"]).start)
+    ]
+
+
+def period_statuses(kpi, series, today, limit=104):
+    """[(period, status)] for the periods up to the latest recorded one, in a row, back to
+    the first recorded (at most `limit`); a period without an actual is grey and a running
+    period is judged by its pace."""
+    if not series:
+        return []
+    values = {a["period"]: a["value"] for a in series}
+    first = kpis.parse_period(series[0]["period"], kpi["period"])
+    labels, day = [], kpis.parse_period(series[-1]["period"], kpi["period"]).start
+    while len(labels) < limit:
+        period = kpis.parse_period(kpis.period_label(day, kpi["period"]), kpi["period"])
+        labels.append(period.label)
+        if period.start <= first.start:
+            break
+        day = period.start - timedelta(days=1)
+    return [
+        (label, "grey" if values.get(label) is None else
+         status_of(kpi, [{"period": label, "value": values[label]}], today)["status"])
+        for label in reversed(labels)
+    ]  # fmt: skip
+
+
+def escalations(db, workshop_id, version=None):
+    """Every escalation of the workshop, the active ones first, each with its rung (title and
+    who to involve, from the signed ladder) and its history."""
+    rows = list(
+        db.query(
+            "SELECT * FROM escalations WHERE workshop_id = ? ORDER BY status = 'resolved', id DESC",
+            [workshop_id],
+        )
+    )
+    if not rows:
+        return []
+    items = {}
+    if version is not None:
+        items = {i["id"]: i for i in version["data"].get("agreed") or []}
+    history = {}
+    for event in db.query(
+        "SELECT e.*, m.name AS member_name FROM escalation_events e"
+        " LEFT JOIN members m ON m.id = e.member_id"
+        " WHERE e.escalation_id IN (SELECT id FROM escalations WHERE workshop_id = ?)"
+        " ORDER BY e.id",
+        [workshop_id],
+    ):
+        history.setdefault(event["escalation_id"], []).append(
+            {k: event[k] for k in ("kind", "rung", "note", "member_name", "at")}
+        )
+    result = []
+    for row in rows:
+        rung = items.get(row["rung_item_id"]) or {}
+        result.append(
+            {
+                "id": row["id"],
+                "kpi_id": row["kpi_id"],
+                "rung": row["rung"],
+                "status": row["status"],
+                "due": row["due"],
+                "period": row["period"],
+                "opened_at": row["opened_at"],
+                "closed_at": row["closed_at"],
+                "rung_title": rung.get("text") or "",
+                "who": (rung.get("details") or {}).get("who") or "",
+                "history": history.get(row["id"], []),
+            }
+        )
+    return result
 
 
 def status_of(kpi, series, today):

@@ -963,6 +963,10 @@ _ESCALATION = [
             "De eigenaar van de KPI met de teamleads van marketing en sales.",
         ),
         response_time=_T("Within 2 working days", "Binnen 2 werkdagen"),
+        trigger_status="red_only",
+        trigger_periods=1,
+        trigger_measure="any",
+        response_days=2,
     ),
     _item(
         "escalation",
@@ -978,6 +982,10 @@ _ESCALATION = [
             "Het hoofd marketing en het hoofd sales.",
         ),
         response_time=_T("Within 5 working days", "Binnen 5 werkdagen"),
+        trigger_status="red_only",
+        trigger_periods=2,
+        trigger_measure="any",
+        response_days=5,
     ),
     _item(
         "escalation",
@@ -990,6 +998,10 @@ _ESCALATION = [
         ),
         who=_T("The CCO or the board.", "De CCO of de directie."),
         response_time=_T("At the next leadership meeting", "In het eerstvolgende directieoverleg"),
+        trigger_status="red_only",
+        trigger_periods=3,
+        trigger_measure="any",
+        response_days=10,
     ),
 ]
 

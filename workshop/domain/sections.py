@@ -13,6 +13,7 @@ REVISION_PERIODS = ("month", "quarter", "half_year", "year")
 KPI_UNITS = ("count", "percent", "currency", "hours")
 KPI_DIRECTIONS = ("higher", "lower")
 KPI_PERIODS = ("week", "month", "quarter")
+TRIGGER_STATUSES = ("red_only", "amber_or_red")
 # What a KPI measures; the app computes all but "manual" (see domain/figures.py).
 KPI_MEASURES = (
     "new_leads", "mqls", "sals", "sqls", "opportunities", "deals_won", "revenue_won",
@@ -53,7 +54,17 @@ ITEM_DETAILS = {
         "tolerance": "percent",
         "person": "text",
     },
-    "escalation": {"trigger": "text", "who": "text", "response_time": "text"},
+    "escalation": {
+        "trigger": "text",
+        "who": "text",
+        "response_time": "text",
+        # The ladder at work after sign-off (domain/escalations.py): which KPI statuses,
+        # for how many periods in a row, optionally only KPIs of one measure.
+        "trigger_status": TRIGGER_STATUSES,
+        "trigger_periods": "int",
+        "trigger_measure": ("any",) + KPI_MEASURES,
+        "response_days": "int",
+    },
     "governance": {"owner": OWNERS},
 }
 
