@@ -1,13 +1,16 @@
 """The dashboard over HTTP: its JSON, recording actuals, the page and the trend charts."""
 
-from datetime import date
+from datetime import date, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import click
+from babel import dates as babel_dates
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 from flask.cli import with_appcontext
 from flask_babel import format_decimal, format_percent, get_locale, gettext
 
-from .. import service, store
+from .. import service, store, webhooks
 from ..api import json_body, member_required
 from ..commands import CommandError
 from ..commands.actuals import dashboard_link_valid
@@ -64,9 +67,49 @@ def viewer_or_403(code):
 def dashboard_page(code):
     """The live dashboard for the workshop's members; read-only with a dashboard link."""
     workshop, member = viewer_or_403(code)
-    data = board.dashboard(get_db(), workshop["id"])
-    return render_template("dashboard.html", workshop=workshop, member=member, board=data,
-                           value_text=value_text)  # fmt: skip
+    db = get_db()
+    data = board.dashboard(db, workshop["id"])
+    facilitator = member is not None and member["role"] == "facilitator"
+    return render_template(
+        "dashboard.html",
+        workshop=workshop,
+        member=member,
+        board=data,
+        value_text=value_text,
+        kpi_names={k["id"]: k["text"] for k in data["kpis"]},
+        moment=lambda iso: moment(iso, workshop),
+        now_iso=store.now_iso(),
+        webhook=webhook_status(db, workshop["id"]) if facilitator else {},
+    )
+
+
+def moment(iso, workshop):
+    """A stored UTC moment in the reader's language and the workshop's time zone."""
+    if not iso:
+        return ""
+    zone = ZoneInfo(workshop["time_zone"] or "Europe/Amsterdam")
+    return babel_dates.format_datetime(
+        datetime.fromisoformat(iso), "medium", tzinfo=zone, locale=str(get_locale())
+    )
+
+
+def webhook_status(db, workshop_id):
+    """For the facilitator: where the webhook posts (host only: the path is a secret) and
+    how the last message fared."""
+    url = webhooks.url_of(db, workshop_id)
+    if url is None:
+        return {}
+    last = list(
+        db.query(
+            "SELECT delivered_at, failed_at, last_error FROM webhook_outbox"
+            " WHERE workshop_id = ? ORDER BY id DESC LIMIT 1",
+            [workshop_id],
+        )
+    )
+    last = dict(last[0]) if last else None
+    if last:
+        last["last_error"] = webhooks.error_text(last["last_error"], str(get_locale()))
+    return {"url": url, "host": urlsplit(url).hostname, "last": last}
 
 
 @bp.get("/w/<code>/kpis/<int:item_id>/trend.svg")
@@ -80,6 +123,17 @@ def trend_picture(code, item_id):
     rows = board.actuals(db, workshop["id"]).get(item_id, {})
     series = [{"period": p, "value": r["value"]} for p, r in rows.items()]
     points = board.trend_points(kpi, series, date.today())
+    # The periods whose statuses opened (or moved up) an escalation that is still active.
+    escalated = {
+        row["period"]
+        for row in db.query(
+            "SELECT period FROM escalations WHERE workshop_id = ? AND kpi_id = ?"
+            " AND status != 'resolved'",
+            [workshop["id"], item_id],
+        )
+    }
+    for point in points:
+        point["escalated"] = point["period"] in escalated
     labels = {
         "title": gettext("Trend of %(kpi)s", kpi=kpi["text"]),
         "value": lambda v: value_text(v, kpi["unit"]),
@@ -162,10 +216,11 @@ def _refusal(exc):
         for line, column, message, params in exc.problems
     ]
     first = problems[0]
-    where = ""
+    error = first["error"]
     if first["line"] is not None:
-        where = gettext("Line %(line)s, %(column)s: ", line=first["line"], column=first["column"])
-    body = {"error": where + first["error"], "code": "invalid", "problems": problems[:200]}
+        error = gettext("Line %(line)s, %(column)s: %(problem)s", line=first["line"],
+                        column=first["column"], problem=first["error"])  # fmt: skip
+    body = {"error": error, "code": "invalid", "problems": problems[:200]}
     if exc.question:
         body["question"] = exc.question
         body["choices"] = [
