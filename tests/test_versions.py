@@ -108,9 +108,10 @@ def test_a_reopened_version_stays_listed_with_its_own_bytes(app, client, worksho
         assert hashlib.sha256(md.data).hexdigest() == digest
         assert verify(app, tmp_path, f"v{number}.md", md.data)[0] == 0
     old = download(client, workshop, token, 1, "md").data.decode()
-    assert "Reworded KPI" not in old and "Reworded KPI" in download(
-        client, workshop, token, 2, "md"
-    ).data.decode()
+    assert (
+        "Reworded KPI" not in old
+        and "Reworded KPI" in download(client, workshop, token, 2, "md").data.decode()
+    )
     draft = download(client, workshop, token, 1, "pdf")
     assert draft.status_code == 200 and draft.data.startswith(b"%PDF")
     assert "-v1-draft.pdf" in draft.headers["Content-Disposition"]

@@ -74,9 +74,13 @@ def shared_state(db, workshop_id):
         "signoff": signoff_state(db, workshop),
     }
     # Open points before finalizing: what the document would list, worded per recipient.
+    from .document import versions as document_versions
     from .document.data import build
 
-    state["readiness"] = {"open_points": build(state, members, workshop)["open_points"]}
+    document = build(state, members, workshop)
+    state["readiness"] = {"open_points": document["open_points"]}
+    # During an amendment: what changed since the signed version, item by item.
+    state["signoff"]["amendment"] = document_versions.amendment(db, workshop, document)
     state["targets"]["kpi_targets"] = live_kpi_targets(state)
     private = {"votes": votes_by_item, "dots": dots_by_item}
     return state, private

@@ -45,6 +45,10 @@ def finalize(ctx, reason=None):
     if points:
         data["finalize"] = {"reason": reason}
     version = ctx.workshop["signoff_version"]
+    amendment = versions.amendment(ctx.db, ctx.workshop, data)
+    if amendment is not None:
+        # An amendment: the new version lists what changed since the signed one.
+        data["amendment"] = amendment
     digest = versions.freeze(
         ctx.db, ctx.actor.workshop_id, version, data, finalized_at, ctx.actor.member_id
     )
@@ -120,9 +124,12 @@ def complete_if_everyone_signed(ctx):
 
 @command("reopen", FACILITATOR, while_finalized=True)
 def reopen(ctx):
-    """The facilitator reopens the document: signatures are void and the version goes up."""
+    """The facilitator reopens the document: signatures are void and the version goes up.
+    A signed SLA is never voided: reopening it starts an amendment."""
     if ctx.workshop["signoff_status"] == "open":
         raise CommandError("conflict", N_("The document is open already."))
+    if ctx.workshop["signoff_status"] == "signed":
+        return open_amendment(ctx, stage=ctx.workshop["stage"])
     versions.set_status(ctx.db, ctx.actor.workshop_id, ctx.workshop["signoff_version"], "reopened")
     ctx.db.execute(
         "UPDATE signatures SET voided = 1 WHERE workshop_id = ? AND voided = 0",
@@ -134,3 +141,28 @@ def reopen(ctx):
         " WHERE id = ?",
         [ctx.actor.workshop_id],
     )
+
+
+@command("start_amendment", FACILITATOR, while_finalized=True)
+def start_amendment(ctx):
+    """The facilitator starts an amendment of the signed SLA: the workshop opens again at
+    version N + 1 with the signed content as its starting point (items keep their agreed
+    state and ids); version N stays signed and in force until N + 1 is signed."""
+    if ctx.workshop["signoff_status"] != "signed":
+        raise CommandError(
+            "conflict",
+            N_("Only a signed SLA can be amended: every delegate signs the current version first."),
+        )
+    # The review stage shows the signed text and, as the group works, what changed.
+    return open_amendment(ctx, stage="review")
+
+
+def open_amendment(ctx, stage):
+    ctx.db.execute(
+        "UPDATE workshops SET signoff_status = 'open', signoff_version = signoff_version + 1,"
+        " document_hash = NULL, finalized_at = NULL, final_pdf = NULL, final_pdf_hash = NULL,"
+        " stage = ? WHERE id = ?",
+        [stage, ctx.actor.workshop_id],
+    )
+    return {"ack": {"signoff_version": ctx.workshop["signoff_version"] + 1,
+                    "since_version": ctx.workshop["signoff_version"]}}  # fmt: skip

@@ -29,7 +29,7 @@ def canonical_markdown(data) -> str:
     """The signed content: title, summary, the agreement's frame, the parts, open points and
     the appendix."""
     t = _strings(data)
-    builders = (_title_block, _summary, _frame, *parts.BODY, _open_points, _appendix)
+    builders = (_title_block, _summary, _frame, _changes, *parts.BODY, _open_points, _appendix)
     blocks = [block for build in builders for block in build(data, t) if block]
     return "\n\n".join(blocks) + "\n"
 
@@ -195,6 +195,56 @@ def _frame(data, t):
         fmt.table([t["name"], t["job_title"], t["department"]], people) or t["no_participants"],
         t["facilitator"].format(name=fmt.name(data.get("facilitator")) or "—"),
     ]
+
+
+def _changes(data, t):
+    """An amendment's "Changes since version N": each added, removed or changed item with
+    what changed, then the captured values that changed. Only in an amendment's versions."""
+    amendment = data.get("amendment")
+    if not amendment:
+        return []
+    since = amendment.get("since_version")
+    rows = [_change_row(change, data, t) for change in amendment.get("changes") or []]
+    return [
+        f"## {t['changes_since'].format(n=since)}",
+        t["changes_intro"].format(n=since) if rows else t["no_changes"].format(n=since),
+        fmt.table([t["section"], t["item"], t["change"]], rows),
+    ]
+
+
+def _change_row(change, data, t):
+    section = t["sections"].get(change.get("section"), esc(change.get("section")))
+    if change.get("kind") == "field":
+        key = change.get("field")
+        step = _change_step(key, change.get("before"), change.get("after"), data, t)
+        return [section, _key_label(key, t), f"{t['change_field']}: {step.split(': ', 1)[1]}"]
+    kind = t["change_" + change.get("kind", "changed")]
+    steps = [
+        _change_step(d.get("key"), d.get("before"), d.get("after"), data, t)
+        for d in change.get("differences") or []
+    ]
+    return [section, esc(change.get("text")), "; ".join([kind, *steps]) if steps else kind]
+
+
+def _key_label(key, t):
+    label = t["change_keys"].get(key) or t.get(key)
+    return label if isinstance(label, str) else esc(key)
+
+
+def _change_step(key, before, after, data, t):
+    def value(v):
+        if v is None or v == "":
+            return "—"
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            text = fmt.label(v, t) if isinstance(v, str) else esc(v)
+            return f"“{text}”" if key == "text" else text
+        if key in ("revenue_target", "average_deal_size"):
+            return fmt.money(v, parts.currency(data), t)
+        if key in ("conversion", "probability", "tolerance"):
+            return fmt.percent(v, t)
+        return fmt.number(v, t)
+
+    return t["change_step"].format(key=_key_label(key, t), before=value(before), after=value(after))
 
 
 def _open_points(data, t):

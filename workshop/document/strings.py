@@ -213,6 +213,7 @@ EN = {
     "change_added": "Added",
     "change_removed": "Removed",
     "change_changed": "Changed",
+    "change_reopened": "Under discussion again, not decided",
     "change_field": "Captured value changed",
     "change_step": "{key}: {before} → {after}",
     "change_keys": {
@@ -505,6 +506,7 @@ NL = {
     "change_added": "Toegevoegd",
     "change_removed": "Verwijderd",
     "change_changed": "Gewijzigd",
+    "change_reopened": "Opnieuw in bespreking, niet besloten",
     "change_field": "Vastgelegde waarde gewijzigd",
     "change_step": "{key}: {before} → {after}",
     "change_keys": {

@@ -1,8 +1,9 @@
 """What an amendment changed, item by item, against the signed version it started from. Pure.
 
 Items are matched by id (an amendment keeps the signed items and their ids): an agreed item
-that was not agreed before is added, one no longer agreed is removed, and an item agreed in
-both whose text, details or linked target differ is changed, with each difference. Captured
+that was not agreed before is added, one no longer agreed is removed (or "reopened" while it
+is back to the vote after an edit), and an item agreed in both whose text, details or linked
+target differ is changed, with each difference. Captured
 fields (revenue target, hours, cadence, ...) are compared value by value.
 """
 
@@ -40,10 +41,12 @@ def item_differences(old, new, before, after):
 
 
 def changes_between(before, after):
-    """[{kind: added|changed|removed, item_id, section, text, differences}, ...] in document
-    order, then [{kind: "field", section, field, before, after}] for captured values."""
+    """[{kind: added|changed|reopened|removed, item_id, section, text, differences}, ...] in
+    document order, then [{kind: "field", section, field, before, after}] for captured values.
+    "reopened": agreed in the signed version, now back to the vote (not decided)."""
     old = {i["id"]: i for i in before.get("agreed") or []}
     new = {i["id"]: i for i in after.get("agreed") or []}
+    pending = {i["id"]: i for i in after.get("undecided") or []}
     changes = []
     for section in SECTION_ORDER:
         for item in _ordered(i for i in new.values() if i.get("section") == section):
@@ -53,9 +56,15 @@ def changes_between(before, after):
             elif differences := item_differences(old[item["id"]], item, before, after):
                 changes.append({"kind": "changed", **entry, "differences": differences})
         for item in _ordered(i for i in old.values() if i.get("section") == section):
-            if item["id"] not in new:
-                changes.append({"kind": "removed", "item_id": item["id"], "section": section,
-                                "text": item.get("text"), "differences": []})  # fmt: skip
+            if item["id"] in new:
+                continue
+            entry = {"item_id": item["id"], "section": section, "text": item.get("text")}
+            if item["id"] in pending:
+                # Edited, so back to the vote: changed, but not agreed (yet).
+                differences = item_differences(item, pending[item["id"]], before, after)
+                changes.append({"kind": "reopened", **entry, "differences": differences})
+            else:
+                changes.append({"kind": "removed", **entry, "differences": []})
     old_fields, new_fields = before.get("fields") or {}, after.get("fields") or {}
     for section in sorted(set(old_fields) | set(new_fields)):
         was, now = old_fields.get(section) or {}, new_fields.get(section) or {}
