@@ -17,7 +17,10 @@ from workshop import create_app
 from workshop.realtime import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
-NO_LIMITS = {"join": (1000.0, 1000), "lookup": (1000.0, 1000), "command": (1000.0, 1000)}
+NO_LIMITS = {
+    kind: (1000.0, 1000)
+    for kind in ("join", "lookup", "command", "connect_address", "connect_member")
+}
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import last_state, send
+from conftest import fresh_state, last_state, send
 
 from workshop.domain.codes import ALPHABET, CODE_LENGTH, token_hash
 
@@ -132,10 +132,19 @@ def test_presence_goes_offline_on_disconnect(workshops):
     created = workshops.create()
     a = workshops.join(created["code"], "Mara", "marketing")
     fac = workshops.socket(created["facilitator_token"])
+    facilitator_id = last_state(fac)["you"]["id"]
     sa = workshops.socket(a["token"])
-    assert last_state(fac)["participants"][0]["online"] is True
+    # Presence travels as a small `presence` event; the document's version stays.
+    assert last_presence(fac)["online"] == sorted([facilitator_id, a["participant_id"]])
     sa.disconnect()
-    assert last_state(fac)["participants"][0]["online"] is False
+    assert last_presence(fac)["online"] == [facilitator_id]
+    assert fresh_state(fac)["participants"][0]["online"] is False
+
+
+def last_presence(sio):
+    events = [m["args"][0] for m in sio.get_received() if m["name"] == "presence"]
+    assert events, "no presence received"
+    return events[-1]
 
 
 def test_reconnect_is_the_same_person(workshops):

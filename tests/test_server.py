@@ -22,6 +22,7 @@ class Person:
             reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1
         )
         self.sio.on("state", self.on_state)
+        self.sio.on("presence", self.on_presence)
         self.sio.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
 
     def on_state(self, state):
@@ -29,6 +30,13 @@ class Person:
             if self.state is None or state["version"] >= self.state["version"]:
                 self.state = state
             self.states += 1
+            self.changed.notify_all()
+
+    def on_presence(self, presence):
+        """Who is online, merged into the latest state as the page script does."""
+        with self.changed:
+            if self.state is not None:
+                self.state = with_presence(self.state, presence)
             self.changed.notify_all()
 
     def wait_for(self, predicate, timeout=20):
@@ -51,6 +59,15 @@ class Person:
         closer = threading.Thread(target=disconnect, args=(self.sio,), daemon=True)
         closer.start()
         closer.join(10)
+
+
+def with_presence(state, presence):
+    online = set(presence["online"])
+    return {
+        **state,
+        "facilitator": {**state["facilitator"], "online": state["facilitator"]["id"] in online},
+        "participants": [{**p, "online": p["id"] in online} for p in state["participants"]],
+    }
 
 
 def all_online(n):

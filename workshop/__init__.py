@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from .security import rate_limits_from
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,8 +29,10 @@ def create_app(test_config=None):
         BABEL_DEFAULT_LOCALE="en",
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "workshop" / "translations"),
         MAX_CONTENT_LENGTH=64 * 1024,
-        # (rate per second, burst) per kind
-        RATE_LIMITS={"join": (0.5, 20), "lookup": (1.0, 30), "command": (20.0, 60)},
+        # (rate per second, burst) per kind: security.RATE_LIMIT_DEFAULTS, RATE_LIMIT_<KIND>
+        RATE_LIMITS=rate_limits_from(os.environ),
+        # Sockets one person may hold at once (tabs, the projector, a phone).
+        MAX_SOCKETS_PER_MEMBER=int(os.environ.get("MAX_SOCKETS_PER_MEMBER") or 10),
         # Set TRUST_PROXY=1 only behind exactly one reverse proxy that sets X-Forwarded-*.
         TRUST_PROXY=os.environ.get("TRUST_PROXY") == "1",
     )

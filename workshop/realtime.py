@@ -9,59 +9,95 @@ import time
 import uuid
 
 from flask import current_app, request
-from flask_socketio import SocketIO, disconnect, join_room
+from flask_socketio import ConnectionRefusedError, disconnect, join_room
 
-from . import store
+from . import broadcast, store
+from .broadcast import member_room, snapshot_for, workshop_room
 from .commands import CommandError
 from .db import connect, get_db
 from .errors import error_body
-from .i18n import N_
-from .safejson import SocketJSON
-from .security import token_from_socket_request
+from .extensions import socketio
+from .i18n import N_, select_locale, translate
+from .security import connect_allowed, token_from_socket_request
 from .service import run_command
-from .state import for_recipient, shared_state
 
-socketio = SocketIO()
 INSTANCE_ID = uuid.uuid4().hex
 HEARTBEAT_SECONDS = 10
+TOO_MANY_CONNECTS = N_("Too many connections at once: wait a minute, then reload the page.")
+TOO_MANY_SOCKETS = N_(
+    "This workshop is open in too many windows for you (at most %(max)s): close one, then"
+    " reload the page."
+)
 
 
 def room_of(member_id):
-    return f"m:{member_id}"
+    return member_room(member_id)
 
 
 @socketio.on("connect")
 def on_connect(auth):
-    """Sent by a browser or script on connecting. A bad token is refused; the newcomer
-    gets a full `state`, and everyone in the workshop is told they are online."""
+    """Sent by a browser or script on connecting. A bad token is refused, and so is a
+    connect over the limits (rate per address and per person, sockets per person) with a
+    translated `connect_error`. The newcomer gets a full `state`; if the person was not
+    online yet, everyone in the workshop gets a small `presence` event."""
+    if not connect_allowed("connect_address", request.remote_addr or "?"):
+        raise ConnectionRefusedError(translate(TOO_MANY_CONNECTS, {}, select_locale()))
     db = get_db()
     member = store.member_by_token(db, token_from_socket_request(auth))
     if member is None:
         return False
+    language = _language(db, member)
+    if not connect_allowed("connect_member", member["id"]):
+        raise ConnectionRefusedError(translate(TOO_MANY_CONNECTS, {}, language))
+    cap = current_app.config["MAX_SOCKETS_PER_MEMBER"]
     with db.atomic():
         store.heartbeat(db, INSTANCE_ID)
+        if _live_sockets(db, member["id"]) >= cap:
+            raise ConnectionRefusedError(translate(TOO_MANY_SOCKETS, {"max": cap}, language))
+        was_online = member["id"] in store.online_member_ids(db, member["workshop_id"])
         db.execute(
             "INSERT OR REPLACE INTO connections"
             " (sid, member_id, workshop_id, instance_id, connected_at)"
             " VALUES (?, ?, ?, ?, ?)",
             [request.sid, member["id"], member["workshop_id"], INSTANCE_ID, time.time()],
         )
-        store.bump_version(db, member["workshop_id"])
-    join_room(room_of(member["id"]))
-    broadcast_state(member["workshop_id"])
+    join_room(member_room(member["id"]))
+    join_room(workshop_room(member["workshop_id"]))
+    socketio.emit("state", snapshot_for(db, member), to=request.sid)
+    if not was_online:
+        broadcast.presence_changed(member["workshop_id"])
+
+
+def _language(db, member):
+    return member["language"] or store.workshop_by_id(db, member["workshop_id"])["language"]
+
+
+def _live_sockets(db, member_id):
+    """This person's sockets on server processes that are alive."""
+    cutoff = time.time() - store.INSTANCE_TTL_SECONDS
+    return next(
+        db.query(
+            "SELECT count(*) AS n FROM connections c JOIN instances i ON i.id = c.instance_id"
+            " WHERE c.member_id = ? AND i.last_seen >= ?",
+            [member_id, cutoff],
+        )
+    )["n"]
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_args):
-    """Sent when a socket goes away. Everyone in the workshop sees the new presence."""
+    """Sent when a socket goes away. If it was the person's last, everyone in the
+    workshop gets a small `presence` event."""
     db = get_db()
-    rows = list(db.query("SELECT workshop_id FROM connections WHERE sid = ?", [request.sid]))
+    rows = list(
+        db.query("SELECT member_id, workshop_id FROM connections WHERE sid = ?", [request.sid])
+    )
     if not rows:
         return
     with db.atomic():
         db.execute("DELETE FROM connections WHERE sid = ?", [request.sid])
-        store.bump_version(db, rows[0]["workshop_id"])
-    broadcast_state(rows[0]["workshop_id"])
+    if rows[0]["member_id"] not in store.online_member_ids(db, rows[0]["workshop_id"]):
+        broadcast.presence_changed(rows[0]["workshop_id"])
 
 
 @socketio.on("command")
@@ -87,20 +123,13 @@ def on_sync(*_args):
         db.query("SELECT member_id, workshop_id FROM connections WHERE sid = ?", [request.sid])
     )
     if rows:
-        state, private = shared_state(db, rows[0]["workshop_id"])
         member = store.member_by_id(db, rows[0]["member_id"])
-        socketio.emit("state", for_recipient(state, private, member), to=request.sid)
+        socketio.emit("state", snapshot_for(db, member), to=request.sid)
 
 
 def broadcast_state(workshop_id):
     """Send every member of the workshop their own snapshot of the current state."""
-    db = get_db()
-    state, private = shared_state(db, workshop_id)
-    connected = store.connected_member_ids(db, workshop_id)
-    for member in store.members(db, workshop_id):
-        # Only people with a socket somewhere need a snapshot; the rest get one on connect.
-        if member["id"] in connected and not member["removed"]:
-            socketio.emit("state", for_recipient(state, private, member), to=room_of(member["id"]))
+    broadcast.changed(workshop_id)
 
 
 def disconnect_member(member_id):
@@ -146,7 +175,7 @@ def start_presence(app):
             if dead:
                 with app.app_context():
                     for workshop_id in _all_workshops_with_connections():
-                        broadcast_state(workshop_id)
+                        broadcast.presence_changed(workshop_id)
             time.sleep(HEARTBEAT_SECONDS)
 
     thread = threading.Thread(target=beat, name="presence-heartbeat", daemon=True)
@@ -167,5 +196,6 @@ def init_app(app):
         message_queue=app.config.get("MESSAGE_QUEUE") or None,
         max_http_buffer_size=64 * 1024,
         cors_allowed_origins=None,  # same origin only: the Origin check stays on
-        json=SocketJSON,  # too deeply nested events are answered, not dropped
+        # Too deeply nested events are answered, not dropped; snapshots serialised once.
+        json=broadcast.StateJSON,
     )

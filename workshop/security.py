@@ -84,6 +84,32 @@ def signed_in_member():
     return member_of(*identity())
 
 
+# (rate per second, burst) per kind; each can be set from the environment as
+# RATE_LIMIT_<KIND>="<rate per second>,<burst>" (README). Sixty people behind one office
+# address can join within a minute; a script guessing join codes (about 48 bits) gets one
+# unknown code a second after 30.
+RATE_LIMIT_DEFAULTS = {
+    "join": (1.0, 100),  # workshops created and joined per client address
+    "lookup": (1.0, 30),  # unknown join codes per client address
+    "command": (20.0, 60),  # commands per socket (per person over HTTP)
+    "connect_address": (5.0, 200),  # socket connects per client address
+    "connect_member": (1.0, 10),  # socket connects per person
+}
+
+
+def rate_limits_from(environ):
+    """RATE_LIMITS from RATE_LIMIT_<KIND> variables; a malformed value is an error at start."""
+    limits = dict(RATE_LIMIT_DEFAULTS)
+    for kind in RATE_LIMIT_DEFAULTS:
+        value = environ.get(f"RATE_LIMIT_{kind.upper()}")
+        if value:
+            rate, burst = (part.strip() for part in value.split(","))
+            limits[kind] = (float(rate), int(burst))
+            if limits[kind][0] <= 0 or limits[kind][1] < 1:
+                raise ValueError(f"RATE_LIMIT_{kind.upper()} must be a positive rate and burst")
+    return limits
+
+
 class TokenBucket:
     """Allows `rate` events a second with bursts of `burst`, per key. Memory only, per process:
     a limit is a speed bump, not state anybody needs after a restart."""
@@ -112,6 +138,12 @@ class TokenBucket:
         with self.lock:
             tokens, last = self.buckets.get(key, (self.burst, now))
             return min(self.burst, tokens + (now - last) * self.rate) >= 1
+
+
+def connect_allowed(kind, key):
+    """Socket connects per client address ("connect_address") and per person
+    ("connect_member")."""
+    return current_app.extensions["sla_limits"][kind].allow(key)
 
 
 def command_bucket_allows(sid):
@@ -193,7 +225,8 @@ class SessionCookies(SecureCookieSessionInterface):
 
 
 def init_app(app):
-    rates = app.config["RATE_LIMITS"]
+    # A test or an instance config may set some kinds only: the others keep their default.
+    rates = {**RATE_LIMIT_DEFAULTS, **app.config["RATE_LIMITS"]}
     app.extensions["sla_limits"] = {kind: TokenBucket(*rates[kind]) for kind in rates}
     app.session_interface = SessionCookies()
     app.before_request(check_csrf)

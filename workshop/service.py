@@ -9,12 +9,14 @@ from pathlib import Path
 from flask import current_app
 
 from . import store
+from .broadcast import changed
 from .commands import CommandError, execute
 from .db import get_db
 from .domain import codes
 from .domain.draft import draft_fields, draft_items
 from .domain.names import clashes
 from .errors import error_body
+from .extensions import socketio
 from .i18n import N_
 from .safejson import UNREADABLE
 from .security import command_bucket_allows
@@ -191,8 +193,6 @@ def run_command(db, member_id, payload, limiter_key=None):
     broadcast(member["workshop_id"])
     if result.get("all_signed"):
         # The signature is acknowledged now; the final PDF renders in the background.
-        from .realtime import socketio
-
         socketio.start_background_task(
             final_pdf_task, current_app._get_current_object(), member["workshop_id"]
         )
@@ -290,9 +290,8 @@ def _language_of(db, member):
 
 
 def broadcast(workshop_id):
-    from .realtime import broadcast_state
-
-    broadcast_state(workshop_id)
+    """Everyone connected gets the new state (coalesced per workshop: broadcast.py)."""
+    changed(workshop_id)
 
 
 def disconnect_member(member_id):

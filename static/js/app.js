@@ -89,11 +89,17 @@ function Present({ state, doc }) {
   </div>`;
 }
 
+function withPresence(state, { online }) {
+  const on = (person) => ({ ...person, online: online.includes(person.id) });
+  return { ...state, facilitator: on(state.facilitator), participants: state.participants.map(on) };
+}
+
 function App() {
   const [state, setState] = useState(null);
   useEffect(() => {
     onState((next) => setState((prev) => (!prev || next.version >= prev.version ? next : prev)));
-    connect(setStatus);
+    // Who is online arrives as a small `presence` event, not a new snapshot (protocol.md).
+    connect(setStatus).on("presence", (p) => setState((prev) => prev && withPresence(prev, p)));
   }, []);
   const stage = state && state.stage;
   // Fetched here, above the panels, so going from review to sign-off keeps the document.

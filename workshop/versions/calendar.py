@@ -18,9 +18,17 @@ from ..document.canonical import _add_months
 
 # (pattern, rule): the earliest match in the cadence text wins. Rules: (FREQ, INTERVAL).
 CADENCES = (
-    (r"fortnight|bi-?weekly|two weeks|2 weeks|twee\s?wek|tweewekelijks|2 weken", ("WEEKLY", 2)),
+    (
+        r"fortnight|bi-?weekly|two weeks|2 weeks|twee\s?wek|2 weken|twice a month"
+        r"|twee keer per maand",
+        ("WEEKLY", 2),
+    ),
     (r"week|wekelijks", ("WEEKLY", 1)),
-    (r"half[- ]?year|semi-?annual|six months|6 months|halfjaar|half jaar", ("MONTHLY", 6)),
+    (
+        r"half[- ]?year|semi-?annual|six months|6 months|twice a year|halfjaar|half jaar"
+        r"|twee keer per jaar",
+        ("MONTHLY", 6),
+    ),
     (r"quarter|kwartaal", ("MONTHLY", 3)),
     (r"month|maand", ("MONTHLY", 1)),
     (r"annual|year|jaar", ("YEARLY", 1)),

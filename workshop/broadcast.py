@@ -1,0 +1,149 @@
+"""Telling a workshop's people about a change: coalesced per workshop, serialised once.
+
+- `changed(workshop_id)`: the workshop changed; every connected member gets their own
+  `state`. `presence_changed(workshop_id)`: only who is online changed; everyone gets a
+  small `presence` event and the version stays (docs/protocol.md).
+- Coalesced: the caller that finds no broadcast running for its workshop sends one and
+  sends again while changes arrive meanwhile; the others return at once. A burst of
+  changes during one broadcast goes out once more, not once per change.
+- The part of a snapshot that is the same for everyone is serialised to JSON once per
+  broadcast; per recipient only their own keys (`you`, `readiness`) are (`Encoded`,
+  spliced into the packet by `StateJSON`).
+"""
+
+import json
+import secrets
+import threading
+
+from . import store
+from .db import get_db
+from .extensions import socketio
+from .safejson import SocketJSON
+from .state import for_recipient, shared_state
+
+COMPACT = {"separators": (",", ":")}
+
+
+def member_room(member_id):
+    """Every socket of one person, on whichever server process."""
+    return f"m:{member_id}"
+
+
+def workshop_room(workshop_id):
+    """Every socket of every member of one workshop."""
+    return f"w:{workshop_id}"
+
+
+class Encoded:
+    """JSON text serialised already; `StateJSON` puts it into the packet as it is."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text):
+        self.text = text
+
+
+class StateJSON(SocketJSON):
+    """The json module for Socket.IO packets (and the message queue's messages): Encoded
+    values are spliced in unchanged. A message that crossed the queue arrives parsed."""
+
+    @staticmethod
+    def dumps(obj, *args, **kwargs):
+        texts = []
+        nonce = secrets.token_hex(8)
+
+        def splice(value):
+            if isinstance(value, Encoded):
+                texts.append(value.text)
+                return f"\x00{nonce}:{len(texts) - 1}"
+            raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+        text = json.dumps(obj, *args, default=splice, **kwargs)
+        for i, raw in enumerate(texts):
+            text = text.replace(json.dumps(f"\x00{nonce}:{i}"), raw, 1)
+        return text
+
+
+class Snapshots:
+    """Each recipient's `state` of one moment as JSON: the keys everyone shares are
+    serialised once, whatever `for_recipient` personalises is serialised per person."""
+
+    def __init__(self, db, workshop_id):
+        self.state, self.private = shared_state(db, workshop_id)
+        self.shared_text = {}
+
+    def for_member(self, member):
+        personal = for_recipient(self.state, self.private, member)
+        # for_recipient copies the shared values: a key whose value is another object is
+        # this person's own.
+        own = {k: v for k, v in personal.items() if k not in self.state or self.state[k] is not v}
+        keys = tuple(own)
+        if keys not in self.shared_text:
+            shared = {k: v for k, v in self.state.items() if k not in own}
+            self.shared_text[keys] = json.dumps(shared, **COMPACT)
+        text = self.shared_text[keys]
+        if own:
+            own_text = json.dumps(own, **COMPACT)
+            text = own_text if text == "{}" else f"{text[:-1]},{own_text[1:]}"
+        return Encoded(text)
+
+
+def snapshot_for(db, member):
+    """One person's `state` now (on connect, on `sync`)."""
+    return Snapshots(db, member["workshop_id"]).for_member(member)
+
+
+def presence_of(db, workshop_id):
+    """The `presence` event: who is online, and the version of the state it goes with."""
+    return {
+        "version": store.workshop_by_id(db, workshop_id)["version"],
+        "online": sorted(store.online_member_ids(db, workshop_id)),
+    }
+
+
+_lock = threading.Lock()
+_pending = {}  # workshop id -> {"state", "presence"} waiting to be sent
+_running = set()  # workshops whose broadcast some thread is sending now
+
+
+def changed(workshop_id):
+    """After a committed change: everyone connected gets their new `state`."""
+    _request(workshop_id, "state")
+
+
+def presence_changed(workshop_id):
+    """Somebody came online or went offline: everyone gets the small `presence` event."""
+    _request(workshop_id, "presence")
+
+
+def _request(workshop_id, kind):
+    with _lock:
+        _pending.setdefault(workshop_id, set()).add(kind)
+        if workshop_id in _running:
+            return  # the running broadcast sends again for this change
+        _running.add(workshop_id)
+    try:
+        while True:
+            with _lock:
+                kinds = _pending.pop(workshop_id, None)
+                if not kinds:
+                    _running.discard(workshop_id)
+                    return
+            _send(workshop_id, kinds)
+    except BaseException:
+        with _lock:
+            _running.discard(workshop_id)
+        raise
+
+
+def _send(workshop_id, kinds):
+    db = get_db()
+    if "state" not in kinds:
+        socketio.emit("presence", presence_of(db, workshop_id), to=workshop_room(workshop_id))
+        return
+    snapshots = Snapshots(db, workshop_id)  # a full state carries presence too
+    connected = store.connected_member_ids(db, workshop_id)
+    for member in store.members(db, workshop_id):
+        # Only people with a socket somewhere need a snapshot; the rest get one on connect.
+        if member["id"] in connected and not member["removed"]:
+            socketio.emit("state", snapshots.for_member(member), to=member_room(member["id"]))
