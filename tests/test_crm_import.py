@@ -1,0 +1,237 @@
+"""Issue 12, done when: actuals recorded through the API, a plain CSV, a HubSpot-shaped and a
+Salesforce-shaped export give the same dashboard; a file with one bad row imports nothing and
+names the line. Against the real server, with the fixtures in tests/fixtures/."""
+
+import re
+import time
+from pathlib import Path
+
+import requests
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# What the fixtures say, worked out by hand (tests/test_crm.py checks the arithmetic).
+EXPECTED = {
+    "MQL volume vs goal": {"2026-10": 5, "2026-11": 3},
+    "MQL → SQL rate": {"2026-10": 60, "2026-11": 66.7},
+    "SQL → opportunity rate": {"2026-10": 50, "2026-11": 66.7},
+    "Speed-to-lead": {"2026-W41": 3, "2026-W42": 2, "2026-W45": 3, "2026-W46": 1},
+    "Leads followed up within the SLA": {"2026-W41": 66.7, "2026-W42": 50, "2026-W45": 50,
+                                         "2026-W46": 100},
+    "Win rate": {"2026-10": 50, "2026-11": 66.7},
+    "Average deal value": {"2026-Q4": 22500},
+}  # fmt: skip
+SALESFORCE = ("MQL volume vs goal", "MQL → SQL rate", "Win rate", "Average deal value")
+
+
+def command(server, code, token, payload):
+    """A command over HTTP, waiting out the rate limit like a patient script."""
+    for _ in range(50):
+        ack = requests.post(f"{server.url}/api/workshops/{code}/commands", json=payload,
+                            headers=bearer(token), timeout=30).json()  # fmt: skip
+        if ack.get("code") != "rate_limited":
+            return ack
+        time.sleep(0.2)
+    return ack
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def signed_workshop(server, language="en"):
+    created = requests.post(server.url + "/api/workshops", json={
+        "title": "SLA 2027", "facilitator_name": "Fiona", "language": language}).json()  # fmt: skip
+    code, fac = created["code"], created["facilitator_token"]
+    people = [
+        requests.post(
+            f"{server.url}/api/workshops/{code}/participants",
+            json={"name": name, "department": dept},
+        ).json()  # fmt: skip
+        for name, dept in (("Mia", "marketing"), ("Sam", "sales"))
+    ]
+    state = requests.get(f"{server.url}/api/workshops/{code}/state", headers=bearer(fac)).json()
+    for item in state["items"]:
+        command(server, code, fac, {"type": "decide", "item_id": item["id"], "outcome": "agreed",
+                                    "reason": "ok"})  # fmt: skip
+    digest = command(server, code, fac, {"type": "finalize"})["document_hash"]
+    for person in people:
+        assert command(server, code, person["token"], {"type": "sign", "document_hash": digest})[
+            "ok"
+        ]
+    return created, people
+
+
+def board(server, created):
+    url = f"{server.url}/api/workshops/{created['code']}/dashboard"
+    return requests.get(url, headers=bearer(created["facilitator_token"]), timeout=30).json()
+
+
+def by_text(dashboard):
+    return {k["text"]: k for k in dashboard["kpis"]}
+
+
+def seen(kpi):
+    """What a person sees of a KPI on the dashboard."""
+    return {k: kpi[k] for k in ("status", "pace", "latest", "actuals", "target")}
+
+
+def upload(server, created, name, token=None, date_order=None, confirm=None, path="/preview"):
+    """A file as the request body (scripts); ?filename, date_order and confirm in the URL."""
+    data = (FIXTURES / name).read_bytes() if isinstance(name, str) else name[1]
+    filename = name if isinstance(name, str) else name[0]
+    params = {"filename": filename}
+    if date_order:
+        params["date_order"] = date_order
+    if confirm:
+        params["confirm"] = confirm
+    suffix = "" if path == "" else path
+    return requests.post(
+        f"{server.url}/api/workshops/{created['code']}/imports{suffix}",
+        data=data, params=params, timeout=60,
+        headers={**bearer(token or created["facilitator_token"]),
+                 "Content-Type": XLSX if filename.endswith(".xlsx") else CSV},
+    )  # fmt: skip
+
+
+def import_file(server, created, name, token=None, date_order=None):
+    """Preview, then record what the preview showed; returns the preview."""
+    preview = upload(server, created, name, token, date_order)
+    assert preview.status_code == 200, preview.text
+    plan = preview.json()
+    done = upload(server, created, name, token, date_order, plan["confirm"], path="")
+    assert done.status_code == 201, done.text
+    assert done.json()["recorded"] == plan["to_record"]
+    return plan
+
+
+def test_api_plain_csv_hubspot_and_salesforce_give_the_same_dashboard(server):
+    # 1. Through the API, one actual at a time.
+    by_api, _ = signed_workshop(server)
+    kpis = by_text(board(server, by_api))
+    for text, values in EXPECTED.items():
+        for period, value in values.items():
+            response = requests.post(
+                f"{server.url}/api/workshops/{by_api['code']}/kpis/{kpis[text]['id']}/actuals",
+                json={"period": period, "value": value},
+                headers=bearer(by_api["facilitator_token"]), timeout=30,
+            )  # fmt: skip
+            assert response.status_code == 201, response.text
+    reference = by_text(board(server, by_api))
+    assert all(reference[t]["status"] != "grey" for t in EXPECTED)
+
+    # 2. A plain kpi,period,value file.
+    by_csv, _ = signed_workshop(server)
+    plan = import_file(server, by_csv, "actuals.csv")
+    assert plan["kind"] == "actuals" and plan["to_record"] == 17
+    assert {r["change"] for r in plan["rows"]} == {"new"}
+
+    # 3. HubSpot contacts and deals exports: in the browser's way, a multipart form with the
+    #    session's CSRF token (the deals file is semicolon-separated, UTF-8 with a BOM, its
+    #    close dates Unix milliseconds).
+    by_hubspot, _ = signed_workshop(server)
+    browser = requests.Session()
+    browser.get(by_hubspot["facilitator_url"], timeout=30)
+    page = browser.get(f"{server.url}/w/{by_hubspot['code']}/dashboard", timeout=30).text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    base = f"{server.url}/api/workshops/{by_hubspot['code']}/imports"
+    for name in ("hubspot_contacts.csv", "hubspot_deals.csv"):
+        files = {"file": (name, (FIXTURES / name).read_bytes(), CSV)}
+        refused = browser.post(base + "/preview", files=files, timeout=30)
+        assert refused.status_code == 400  # no CSRF token: refused before anything is read
+        preview = browser.post(base + "/preview", files=files, data={"csrf_token": csrf})
+        assert preview.status_code == 200, preview.text
+        plan = preview.json()
+        assert plan["kind"] == name.removesuffix(".csv")
+        done = browser.post(base, files=files, data={"csrf_token": csrf,
+                                                     "confirm": plan["confirm"]})  # fmt: skip
+        assert done.status_code == 201, done.text
+
+    # 4. A Salesforce leads report (dates that fit both orders: the question, then the answer)
+    #    and an opportunities report as XLSX.
+    by_salesforce, _ = signed_workshop(server)
+    asked = upload(server, by_salesforce, "salesforce_leads.csv")
+    assert asked.status_code == 400 and asked.json()["question"] == "date_order"
+    assert "01/09/2026" in asked.json()["error"]
+    assert [c["value"] for c in asked.json()["choices"]] == ["dmy", "mdy"]
+    import_file(server, by_salesforce, "salesforce_leads.csv", date_order="dmy")
+    import_file(server, by_salesforce, "salesforce_opportunities.xlsx")
+
+    for created, covered in ((by_csv, EXPECTED), (by_hubspot, EXPECTED),
+                             (by_salesforce, SALESFORCE)):  # fmt: skip
+        found = by_text(board(server, created))
+        assert {t: seen(found[t]) for t in covered} == {t: seen(reference[t]) for t in covered}
+        for text, kpi in found.items():
+            if text not in covered:
+                assert kpi["status"] == "grey" and kpi["actuals"] == [], text
+
+
+def test_one_bad_row_imports_nothing_and_names_the_line(server):
+    created, (marketing, sales) = signed_workshop(server)
+    good = (FIXTURES / "actuals.csv").read_text(encoding="utf-8").splitlines()
+    bad = "\n".join(good[:5] + ["Win rate,2026-10,forty"] + good[5:] + [""])
+    for path in ("/preview", ""):
+        response = upload(server, created, ("bad.csv", bad.encode()), path=path,
+                          confirm="anything")  # fmt: skip
+        assert response.status_code == 400, response.text
+        answer = response.json()
+        assert answer["problems"] == [
+            {"line": 6, "column": "value", "error": "'forty' is not a number."}
+        ]
+        assert answer["error"].startswith("Line 6, value:")
+    assert all(k["actuals"] == [] for k in board(server, created)["kpis"])
+
+    # A period the KPI does not use is found by record_actual itself, still before anything.
+    wrong = "kpi,period,value\nMQL volume vs goal,2026-10,5\nMQL volume vs goal,2026-W44,1\n"
+    answer = upload(server, created, ("wrong.csv", wrong.encode())).json()
+    assert answer["problems"][0]["line"] == 3 and "2026-11" in answer["error"]
+
+    # A CRM export with a bad cell: its line and column, nothing recorded.
+    contacts = (FIXTURES / "hubspot_contacts.csv").read_text(encoding="utf-8")
+    broken = contacts.replace("2026-11-03 18:30", "half past six")
+    answer = upload(server, created, ("contacts.csv", broken.encode())).json()
+    assert answer["problems"] == [{"line": 8, "column": "First outreach date",
+                                   "error": "half past six is not a date."}]  # fmt: skip
+    assert all(k["actuals"] == [] for k in board(server, created)["kpis"])
+
+    # Recording needs the preview's confirm: without it, or another one, nothing happens.
+    for confirm in (None, "0" * 64):
+        response = upload(server, created, "hubspot_deals.csv", confirm=confirm, path="")
+        assert response.status_code == 409 and response.json()["code"] == "conflict"
+    assert all(k["actuals"] == [] for k in board(server, created)["kpis"])
+
+    # A file that is not an export the app knows, and one that is no spreadsheet at all.
+    unknown = upload(server, created, ("people.csv", b"name,email\nAnna,anna@example.com\n"))
+    assert unknown.status_code == 400 and "HubSpot" in unknown.json()["error"]
+    garbage = upload(server, created, ("report.xlsx", b"PK\x03\x04 not really a workbook"))
+    assert garbage.status_code == 400 and "XLSX" in garbage.json()["error"]
+
+
+def test_each_department_imports_its_own_kpis_and_a_second_import_changes_nothing(server):
+    created, (marketing, sales) = signed_workshop(server, "nl")
+    plan = import_file(server, created, "hubspot_contacts.csv", token=marketing["token"])
+    recorded = {r["kpi"] for r in plan["rows"] if r["change"] == "new"}
+    skipped = {s["kpi"] for s in plan["skipped"]}
+    # Marketing owns MQL volume; the MQL → SQL rate is joint; the rest belongs to sales.
+    assert recorded == {"Aantal MQL's t.o.v. doel", "Conversie MQL → SQL"}
+    assert skipped == {"Conversie SQL → opportunity", "Reactiesnelheid (speed-to-lead)",
+                       "Leads opgevolgd binnen de SLA"}  # fmt: skip
+    assert all(s["reason"].startswith("Alleen") for s in plan["skipped"])  # in Dutch
+    values = {r["period"]: r["value_text"] for r in plan["rows"] if r["kpi"].startswith("Conv")}
+    assert values["2026-11"] == "66,7%"  # formatted for the reader
+
+    # Sales imports the same file: its own KPIs are new, what marketing recorded unchanged.
+    again = import_file(server, created, "hubspot_contacts.csv", token=sales["token"])
+    changes = {(r["kpi"], r["change"]) for r in again["rows"]}
+    assert ("Conversie MQL → SQL", "same") in changes
+    assert ("Aantal MQL's t.o.v. doel", "same") in changes
+    assert ("Reactiesnelheid (speed-to-lead)", "new") in changes
+    assert again["skipped"] == [] and again["to_record"] == 10
+    dashboard = by_text(board(server, created))
+    assert dashboard["Reactiesnelheid (speed-to-lead)"]["actuals"][-1] == {
+        "period": "2026-W46", "value": 1.0}  # fmt: skip
+    preview = upload(server, created, "hubspot_contacts.csv", token=sales["token"]).json()
+    assert preview["to_record"] == 0
+    assert {r["change"] for r in preview["rows"]} <= {"same", "skipped"}
