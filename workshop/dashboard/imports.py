@@ -97,7 +97,7 @@ def _csv_rows(data):
             if len(table) > MAX_ROWS:
                 raise refused(N_("The file has too many rows (at most 100,000)."))
     except csv.Error:
-        raise refused(N_("Line %(line)s cannot be read as CSV."), end + 1, line=end + 1) from None
+        raise refused(N_("This line cannot be read as CSV."), end + 1) from None
     return table
 
 
