@@ -19,7 +19,7 @@ def source_messages():
     method_map = [("workshop/**.py", "python"), ("templates/**.html", "jinja2")]
     found = set()
     for _, _, message, _, _ in extract_from_dir(
-        str(ROOT), method_map, keywords={"_": None, "gettext": None, "N_": None, "_l": None},
+        str(ROOT), method_map, keywords={"_": None, "gettext": None, "N_": None, "_l": None, "ngettext": (1, 2)},
     ):
         found.add(message)
     return found
@@ -35,5 +35,9 @@ def test_every_source_string_has_a_dutch_translation():
 def test_dutch_keeps_every_placeholder():
     for message in dutch_catalog():
         if message.id and message.string:
-            assert sorted(PLACEHOLDER.findall(message.id)) == sorted(
-                PLACEHOLDER.findall(message.string)), message.id
+            # Plural entries (ngettext) hold (singular, plural) and a form per number.
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            for text in strings:
+                assert sorted(PLACEHOLDER.findall(ids[-1])) == sorted(
+                    PLACEHOLDER.findall(text)), message.id

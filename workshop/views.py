@@ -274,21 +274,23 @@ def svg_response(svg):
 @bp.get("/w/<code>/funnel.svg")
 def funnel_picture(code):
     """The funnel as the group has it now, for the page, the projector and the PDF."""
-    workshop, _ = member_or_403(code)
+    workshop, _member = member_or_403(code)
     return svg_response(pictures.funnel_for(get_db(), workshop))
 
 
 @bp.get("/w/<code>/journey.svg")
 def journey_picture(code):
     """The journey map: phases, and beneath each its gaps and moments of truth with dots."""
-    workshop, _ = member_or_403(code)
-    return svg_response(pictures.journey_for(get_db(), workshop))
+    workshop, _member = member_or_403(code)
+    per_row = request.args.get("cols", type=int)
+    per_row = per_row if per_row and 1 <= per_row <= 12 else None
+    return svg_response(pictures.journey_for(get_db(), workshop, per_row=per_row))
 
 
 @bp.get("/w/<code>/items/<int:item_id>/votes.svg")
 def vote_bars(code, item_id):
     """Vote bars of a revealed item; hidden votes have no picture."""
-    workshop, _ = member_or_403(code)
+    workshop, _member = member_or_403(code)
     svg = pictures.vote_bars_for(get_db(), workshop, item_id)
     if svg is None:
         abort(404)

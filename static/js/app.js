@@ -1,12 +1,14 @@
 // The page script: connect, receive each `state` snapshot, render the view for this person.
-import { html, render, useState, useEffect, S, t, label, root, page, connect, onState, onError, send, itemsOf } from "./lib.js";
+import { html, render, useState, useEffect, S, t, tn, label, root, page, connect, onState, onError, send, itemsOf } from "./lib.js";
 import { Agenda, StageHeader, People, Timer, TimerControls, ItemCard, StatusBadge, FieldsForm } from "./components.js";
-import { PANELS, JoinInfo, ReverseFunnel, ReviewTotals } from "./stages.js";
+import { PANELS, JoinInfo, ReverseFunnel, ReviewTotals, diagramSrc } from "./stages.js";
 import { SlaDocument, useDocument, showsDocument } from "./document.js";
 
 const statusEl = document.getElementById("connection");
+const statusListeners = new Set();
 
 function setStatus(status) {
+  statusListeners.forEach((fn) => fn(status));
   if (!statusEl) return;
   statusEl.textContent = status === "online" ? t("online") : status === "removed" ? t("removed") : t("offline");
   statusEl.className = `pill status-${status}`;
@@ -54,7 +56,7 @@ function PresentItems({ state, viewer }) {
         <${StatusBadge} status=${item.status} />
         <span class="present-item-text">${item.text}</span>
         ${item.status === "open" && html`<span class="present-votes">${t("votes_cast", { n: item.votes_cast, total: state.participants.length })}</span>`}
-        ${item.dots > 0 && html`<span class="badge dots-badge">● ${t("dots", { n: item.dots })}</span>`}
+        ${item.dots > 0 && html`<span class="badge dots-badge">● ${tn("dots", item.dots)}</span>`}
       </li>`)}</ul>
     </section>`)}`;
 }
@@ -72,8 +74,8 @@ function Present({ state, doc }) {
     <p class="lead">${S.stages[state.stage].text}</p>
     ${state.stage === "lobby" && html`<${JoinInfo} state=${state} large=${true} />
       <p class="big-count">${t("group_ready", { n: ready, total: state.participants.length })}</p>`}
-    ${state.stage === "funnel" && html`<figure class="diagram"><img src=${`/w/${page.code}/funnel.svg?v=${state.version}`} alt=${t("funnel_diagram")} /></figure>`}
-    ${state.stage === "journey" && html`<figure class="diagram"><img src=${`/w/${page.code}/journey.svg?v=${state.version}`} alt=${t("journey_map")} /></figure>`}
+    ${state.stage === "funnel" && html`<figure class="diagram"><img src=${diagramSrc(state, "funnel")} alt=${t("funnel_diagram")} /></figure>`}
+    ${state.stage === "journey" && html`<figure class="diagram"><img src=${diagramSrc(state, "journey")} alt=${t("journey_map")} /></figure>`}
     ${state.stage === "targets" && html`<div class="targets-grid"><${FieldsForm} state=${viewer} section="targets" /><${ReverseFunnel} state=${viewer} /></div>`}
     ${state.stage === "review" && html`<${ReviewTotals} state=${state} />`}
     ${state.stage === "signoff" && html`<section class="card">
@@ -89,6 +91,16 @@ function Present({ state, doc }) {
   </div>`;
 }
 
+// Removed by the facilitator: the whole page says so, nothing stays clickable.
+function Removed() {
+  useEffect(() => { const h = document.getElementById("removed-title"); if (h) h.focus(); }, []);
+  return html`<section class="card narrow removed-page" role="alert" aria-labelledby="removed-title">
+    <h1 id="removed-title" tabindex="-1">${t("removed_title")}</h1>
+    <p>${t("removed")}</p>
+    <p>${t("removed_hint")}</p>
+  </section>`;
+}
+
 function withPresence(state, { online }) {
   const on = (person) => ({ ...person, online: online.includes(person.id) });
   return { ...state, facilitator: on(state.facilitator), participants: state.participants.map(on) };
@@ -96,7 +108,9 @@ function withPresence(state, { online }) {
 
 function App() {
   const [state, setState] = useState(null);
+  const [removed, setRemoved] = useState(false);
   useEffect(() => {
+    statusListeners.add((status) => { if (status === "removed") setRemoved(true); });
     onState((next) => setState((prev) => (!prev || next.version >= prev.version ? next : prev)));
     // Who is online arrives as a small `presence` event, not a new snapshot (protocol.md).
     connect(setStatus).on("presence", (p) => setState((prev) => prev && withPresence(prev, p)));
@@ -108,6 +122,7 @@ function App() {
     const heading = document.getElementById("stage-title");
     if (heading && document.activeElement === document.body) heading.focus({ preventScroll: true });
   }, [stage]);
+  if (removed) return html`<${Removed} />`;
   if (!state) return html`<p class="muted">${t("connecting")}</p>`;
   if (page.view === "present") return html`<${Present} state=${state} doc=${doc} />`;
   const Panel = PANELS[state.stage];

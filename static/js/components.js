@@ -1,5 +1,5 @@
 // Building blocks shared by every stage: agenda, people, timer, items, forms.
-import { html, useState, useEffect, useRef, S, t, label, send, page, itemsOf,
+import { html, useState, useEffect, useRef, S, t, tn, label, send, page, itemsOf,
   isFacilitator, isLocked, nameOf, departmentOf } from "./lib.js";
 
 const CHOICE_ICON = { agree: "✓", abstain: "–", disagree: "✗", block: "⊘" };
@@ -33,7 +33,7 @@ export function StageHeader({ state, children }) {
   const facilitator = isFacilitator(state);
   return html`<header class="stage-header">
     <p class="eyebrow">${t("stage_of", { n: index + 1, total: S.stage_order.length })}
-      ${" · "}${t("minutes", { n: S.minutes[state.stage] })}</p>
+      ${" · "}${t("minutes", { n: plannedMinutes(state, state.stage) })}</p>
     <h1 id="stage-title" tabindex="-1">${info.title}</h1>
     <p class="lead">${info.text}</p>
     ${facilitator && html`<div class="stage-nav">
@@ -66,7 +66,7 @@ export function People({ state }) {
       html`<span class="ready">${p.ready ? "✓ " + t("ready") : t("not_ready")}</span>`}
   </li>`;
   return html`<section class="people card" aria-labelledby="people-heading">
-    <h2 id="people-heading">${t("people")} <span class="muted">${t("delegates_count", { n: state.participants.length })}</span></h2>
+    <h2 id="people-heading">${t("people")} <span class="muted">${t("delegates_of_max", { n: state.participants.length, max: S.max_delegates })}</span></h2>
     <ul class="people-list">
       ${person(state.facilitator, null)}
       ${state.participants.map((p) => person(p, p.department))}
@@ -75,6 +75,9 @@ export function People({ state }) {
     ${state.balance.warning && html`<p class="warning" role="status">⚠ ${t(`balance_${state.balance.warning}`)}</p>`}
   </section>`;
 }
+
+// One alarm per countdown, however many timers the page shows (header and controls).
+const rang = new Set();
 
 function beep() {
   try {
@@ -98,10 +101,12 @@ export function Timer({ state, large }) {
     const id = setInterval(() => setNow(Date.now()), 250);
     return () => clearInterval(id);
   }, []);
-  if (!timer) return null;
-  const left = Math.max(0, Math.ceil((arrival.current.deadline - now) / 1000));
+  const left = timer ? Math.max(0, Math.ceil((arrival.current.deadline - now) / 1000)) : null;
   const done = left === 0;
-  if (done && !arrival.current.rang) { arrival.current.rang = true; beep(); }
+  useEffect(() => {
+    if (done && timer && !rang.has(timer.ends_at)) { rang.add(timer.ends_at); beep(); }
+  }, [done, timer && timer.ends_at]);
+  if (!timer) return null;
   const mm = String(Math.floor(left / 60)).padStart(2, "0");
   const ss = String(left % 60).padStart(2, "0");
   return html`<div class=${`timer ${done ? "alarm" : ""} ${large ? "large" : ""}`} role="timer" aria-label=${t("timer")}>
@@ -111,7 +116,9 @@ export function Timer({ state, large }) {
 }
 
 export function TimerControls({ state }) {
-  const [minutes, setMinutes] = useState(5);
+  const planned = plannedMinutes(state, state.stage);
+  const [minutes, setMinutes] = useState(planned);
+  useEffect(() => setMinutes(planned), [state.stage, planned]);
   return html`<section class="card timer-controls" aria-labelledby="timer-heading">
     <h2 id="timer-heading">${t("timer")}</h2>
     <${Timer} state=${state} />
@@ -128,6 +135,12 @@ export function TimerControls({ state }) {
         onChange=${(e) => send("set_anonymous", { anonymous: e.target.checked })} /> ${t("anonymous")}
     </label>
   </section>`;
+}
+
+// The facilitator's plan for a stage (state.plan), else the agenda's typical minutes.
+export function plannedMinutes(state, stage) {
+  const plan = (state.plan && state.plan.minutes) || {};
+  return plan[stage] ?? S.minutes[stage];
 }
 
 // A KPI whose measure the SLA computes shows the figure its target follows.
@@ -157,10 +170,11 @@ function tallyKey(tally) {
 
 function VoteResult({ state, item }) {
   return html`<div class="vote-result">
-    <img class="tally-bars" alt="" src=${`/w/${page.code}/items/${item.id}/votes.svg?t=${tallyKey(item.tally)}`} width="320" height="60" />
+    <img class="tally-bars" alt="" src=${`/w/${page.code}/items/${item.id}/votes.svg?t=${tallyKey(item.tally)}&lang=${state.you.language}`} width="320" />
     <p class="tally-text">${["agree", "abstain", "disagree", "block"].map((c) =>
       html`<span key=${c} class=${`choice-${c}`}>${CHOICE_ICON[c]} ${t(c)}: <strong>${item.tally[c]}</strong></span> `)}</p>
     <p class=${`consensus consensus-${item.consensus}`}><span aria-hidden="true">${CONSENSUS_ICON[item.consensus]}</span> ${t(`consensus_${item.consensus}`)}</p>
+    ${item.consensus === "no_consent" && item.lacking && item.lacking.length > 0 && html`<p class="lacking">${t("lacking_support", { departments: item.lacking.map(label).join(", ") })}</p>`}
     ${item.votes && item.votes.length > 0 && html`<details class="who-voted"><summary>${t("who_voted")}</summary>
       <ul>${item.votes.map((v) => html`<li key=${v.participant_id}><bdi>${nameOf(state, v.participant_id)}</bdi>${departmentOf(state, v.participant_id) && html` <span class="muted">(${label(departmentOf(state, v.participant_id))})</span>`}: ${CHOICE_ICON[v.choice]} ${t(v.choice)}</li>`)}</ul>
     </details>`}
@@ -217,7 +231,8 @@ export function ItemCard({ state, item, extra, compact }) {
     <header class="item-head">
       <${StatusBadge} status=${item.status} />
       ${item.from_draft && html`<span class="badge muted">${t("from_draft")}</span>`}
-      ${item.dots > 0 && html`<span class="badge dots-badge">● ${t("dots", { n: item.dots })}</span>`}
+      ${item.edited && html`<span class="badge edited-badge"><span aria-hidden="true">✎</span> ${t("edited_vote_again")}</span>`}
+      ${item.dots > 0 && html`<span class="badge dots-badge">● ${tn("dots", item.dots)}</span>`}
     </header>
     ${editing
       ? html`<${EditItem} item=${item} done=${() => setEditing(false)} />`
@@ -230,7 +245,7 @@ export function ItemCard({ state, item, extra, compact }) {
     ${facilitator && !compact && html`<div class="facilitator-controls">
       ${item.status === "open" && html`<button class="button small secondary" onClick=${() => send("reveal", { item_id: item.id })}>${t("reveal")}</button>`}
       ${(item.status === "open" || item.status === "revealed") && html`<${DecisionControls} item=${item} />`}
-      ${(item.status === "agreed" || item.status === "rejected") && html`<button class="button small secondary" onClick=${() => send("reopen_item", { item_id: item.id })}><span aria-hidden="true">↺</span> ${t("reopen_item")}</button>`}
+      ${item.status !== "open" && html`<button class="button small secondary" onClick=${() => send("reopen_item", { item_id: item.id })}><span aria-hidden="true">↺</span> ${t("reopen_item")}</button>`}
       ${!editing && html`<button class="button small secondary" onClick=${() => setEditing(true)}><span aria-hidden="true">✎</span> ${t("edit")}</button>`}
       <button class="button small secondary" aria-label=${t("move_up")} title=${t("move_up")} onClick=${() => send("move_item", { item_id: item.id, direction: "up" })}>↑</button>
       <button class="button small secondary" aria-label=${t("move_down")} title=${t("move_down")} onClick=${() => send("move_item", { item_id: item.id, direction: "down" })}>↓</button>
@@ -286,10 +301,17 @@ export function ProposeForm({ state, section, defaults = {}, phases }) {
   const [text, setText] = useState("");
   const [details, setDetails] = useState(defaults);
   const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const sending = useRef(false);
   if (isLocked(state, section) || state.you.role === "viewer") return null;
   const submit = async (e) => {
     e.preventDefault();
+    if (sending.current) return; // a double click proposes once
+    sending.current = true;
+    setBusy(true);
     const ack = await send("propose", { section, text, details: cleanDetails(details) });
+    sending.current = false;
+    setBusy(false);
     if (ack.ok) { setText(""); setDetails(defaults); setOpen(false); }
   };
   const hasDetails = Object.keys(S.item_details[section] || {}).length > 0;
@@ -302,11 +324,12 @@ export function ProposeForm({ state, section, defaults = {}, phases }) {
       <div class="detail-grid"><${DetailInputs} section=${section} values=${details} phases=${phases} prefix=${`propose-${section}`}
         setValue=${(k, v) => setDetails({ ...details, [k]: v })} /></div>
     </details>`}
-    <button class="button primary small" type="submit"><span aria-hidden="true">+</span> ${t("propose")}</button>
+    <button class="button primary small" type="submit" disabled=${busy} aria-busy=${busy}><span aria-hidden="true">+</span> ${t("propose")}</button>
   </form>`;
 }
 
 export function SectionLock({ state, section }) {
+  const [skipped, setSkipped] = useState(0);
   if (!isFacilitator(state)) {
     return isLocked(state, section) ? html`<p class="locked-note">${t("locked")}</p>` : null;
   }
@@ -314,8 +337,13 @@ export function SectionLock({ state, section }) {
   const items = itemsOf(state, section);
   const open = items.some((i) => i.status === "open");
   const revealed = items.some((i) => i.status === "revealed" && i.consensus === "consent");
+  const revealAll = async () => {
+    const ack = await send("reveal_section", { section });
+    if (ack.ok) setSkipped(ack.skipped.length);
+  };
   return html`<div class="row section-actions">
-    ${!locked && open && html`<button class="button tiny secondary" onClick=${() => send("reveal_section", { section })}>${t("reveal_all")}</button>`}
+    ${skipped > 0 && html`<p class="warning skipped-note" role="status">⚠ ${tn("reveal_skipped", skipped)}</p>`}
+    ${!locked && open && html`<button class="button tiny secondary" onClick=${revealAll}>${t("reveal_all")}</button>`}
     ${!locked && revealed && html`<button class="button tiny primary" onClick=${() => send("agree_consented", { section })}><span aria-hidden="true">✔</span> ${t("agree_consented")}</button>`}
     <button class="button tiny secondary" onClick=${() => send(locked ? "unlock_section" : "lock_section", { section })}>
       ${locked ? t("unlock") : t("lock")}</button>
@@ -351,29 +379,47 @@ export function FieldsForm({ state, section, only }) {
           : typeof values[k] === "number" ? values[k].toLocaleString(state.you.language) : values[k]}</dd></div>`)}</dl>
     </section>`;
   }
-  const save = (key, value) => send("set_field", { section, field: key, value });
   return html`<section class="card captured" aria-label=${t("captured")}>
     <h3>${t("captured")}</h3><p class="muted">${t("capture_hint")}</p>
     <div class="detail-grid">
-    ${keys.map((key) => {
-      const kind = spec[key];
-      const id = `field-${section}-${key}`;
-      const value = values[key] ?? "";
-      let input;
-      if (Array.isArray(kind)) {
-        input = html`<select id=${id} value=${value} onChange=${(e) => save(key, e.target.value)}>
-          ${kind.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`;
-      } else if (kind === "text") {
-        input = html`<textarea id=${id} rows="2" maxlength="2000" value=${value}
-          onChange=${(e) => save(key, e.target.value)}></textarea>`;
-      } else if (kind === "date") {
-        input = html`<input id=${id} type="date" value=${value} onChange=${(e) => save(key, e.target.value)} />`;
-      } else {
-        input = html`<input id=${id} type="number" min="0" step=${kind === "int" ? 1 : "any"} value=${value}
-          onChange=${(e) => e.target.value !== "" && save(key, Number(e.target.value))} />`;
-      }
-      return html`<div class="field" key=${key}><label for=${id}>${label(key)}</label>${input}</div>`;
-    })}
+    ${keys.map((key) => html`<${FieldInput} key=${key} section=${section} field=${key} kind=${spec[key]}
+      stored=${values[key] ?? ""} />`)}
     </div>
   </section>`;
+}
+
+// One captured value. What the facilitator is typing is theirs until they leave the field
+// (or press Enter): snapshots arriving meanwhile (a vote, someone connecting) do not reset it.
+function FieldInput({ section, field, kind, stored }) {
+  const [draft, setDraft] = useState(null);
+  const id = `field-${section}-${field}`;
+  const value = draft ?? stored;
+  const save = async (next) => {
+    if (next === stored) { setDraft(null); return; }
+    const ack = await send("set_field", { section, field, value: next });
+    // Refused: keep the draft so nothing typed is lost; the toast says why.
+    if (ack.ok) setDraft(null);
+  };
+  const typing = (e) => setDraft(e.target.value);
+  if (Array.isArray(kind)) {
+    return html`<div class="field"><label for=${id}>${label(field)}</label>
+      <select id=${id} value=${stored} onChange=${(e) => save(e.target.value)}>
+        ${kind.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select></div>`;
+  }
+  const commit = (e) => {
+    if (draft === null) return;
+    if (kind === "text" || kind === "date") save(e.target.value);
+    else if (e.target.value !== "") save(Number(e.target.value));
+  };
+  let input;
+  if (kind === "text") {
+    input = html`<textarea id=${id} rows="2" maxlength="2000" value=${value}
+      onInput=${typing} onBlur=${commit}></textarea>`;
+  } else if (kind === "date") {
+    input = html`<input id=${id} type="date" value=${value} onInput=${typing} onChange=${commit} onBlur=${commit} />`;
+  } else {
+    input = html`<input id=${id} type="number" min="0" step=${kind === "int" ? 1 : "any"} value=${value}
+      onInput=${typing} onBlur=${commit} onKeyDown=${(e) => e.key === "Enter" && commit(e)} />`;
+  }
+  return html`<div class="field"><label for=${id}>${label(field)}</label>${input}</div>`;
 }

@@ -13,6 +13,11 @@ export function fmt(text, params = {}) {
   return String(text).replace(/%\((\w+)\)s/g, (_, key) => (key in params ? params[key] : ""));
 }
 export const t = (key, params) => fmt(S.ui[key] ?? key, params);
+// Plurals come from the server's ngettext: {one, other} per key (both languages: n == 1).
+export const tn = (key, n, params = {}) => {
+  const forms = S.plurals[key];
+  return forms ? fmt(n === 1 ? forms.one : forms.other, { n, ...params }) : t(key, { n, ...params });
+};
 export const label = (key) => S.labels[key] ?? key;
 
 let socket = null;
@@ -21,18 +26,72 @@ const errorListeners = new Set();
 export const onState = (fn) => listeners.add(fn);
 export const onError = (fn) => errorListeners.add(fn);
 
+// Removal is final: the socket stops reconnecting and the page says so. The server may close
+// the socket before `removed` arrives, so a server-side close is checked over HTTP too.
+let removed = false;
+function endRemoved(onStatus) {
+  if (removed) return;
+  removed = true;
+  socket.io.reconnection(false);
+  socket.disconnect();
+  onStatus("removed");
+}
+
+async function stillMember() {
+  try {
+    const response = await fetch(`/api/workshops/${page.code}/state`, { credentials: "same-origin" });
+    return !(response.status === 401 || response.status === 403);
+  } catch (err) {
+    return true; // the network, not the token: keep reconnecting
+  }
+}
+
 export function connect(onStatus) {
   socket = io({ auth: { code: page.code } });
   socket.on("connect", () => onStatus("online"));
-  socket.on("disconnect", () => onStatus("offline"));
-  socket.on("connect_error", () => onStatus("offline"));
-  socket.on("state", (state) => listeners.forEach((fn) => fn(state)));
-  socket.on("removed", () => onStatus("removed"));
+  socket.on("disconnect", async (reason) => {
+    if (removed) return;
+    onStatus("offline");
+    if (reason === "io server disconnect") {
+      if (await stillMember()) socket.connect();
+      else endRemoved(onStatus);
+    }
+  });
+  socket.on("connect_error", async () => {
+    if (removed) return;
+    onStatus("offline");
+    if (!(await stillMember())) endRemoved(onStatus);
+  });
+  socket.on("state", (state) => { if (!removed) listeners.forEach((fn) => fn(state)); });
+  socket.on("removed", () => endRemoved(onStatus));
   return socket;
 }
 
+// A command already on its way is not sent twice (a double click): the second caller gets
+// the first one's answer. Commands that happen once (finalize, sign, propose, decide, …)
+// also answer a repeat within two seconds of their success with that success.
+const inFlight = new Map();
+const recent = new Map();
+const ONCE = new Set(["finalize", "sign", "propose", "reveal", "reveal_section", "agree_consented",
+  "decide", "reopen", "reopen_item", "remove_participant", "start_timer", "stop_timer", "edit_item"]);
+
 // Every change goes through one socket event, answered by an ack.
 export function send(type, payload = {}) {
+  const key = JSON.stringify([type, payload]);
+  if (inFlight.has(key)) return inFlight.get(key);
+  const done = recent.get(key);
+  if (done && Date.now() - done.at < 2000) return Promise.resolve(done.ack);
+  const answer = sendNow(type, payload).then((ack) => {
+    if (ack.ok && ONCE.has(type)) recent.set(key, { at: Date.now(), ack });
+    return ack;
+  }).finally(() => inFlight.delete(key));
+  inFlight.set(key, answer);
+  return answer;
+}
+
+export const busy = (type) => [...inFlight.keys()].some((k) => JSON.parse(k)[0] === type);
+
+function sendNow(type, payload) {
   return new Promise((resolve) => {
     if (!socket || !socket.connected) {
       const ack = { ok: false, code: "offline", error: t("offline") };
@@ -63,4 +122,16 @@ export function nameOf(state, id) {
   if (state.facilitator.id === id) return state.facilitator.name;
   const person = state.participants.find((p) => p.id === id);
   return person ? person.name : "?";
+}
+
+// A short fingerprint of what a picture shows (FNV-1a): its URL changes with any change of
+// content or language, so the browser never shows a stale picture from its cache.
+export function fingerprint(value) {
+  const text = JSON.stringify(value);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
 }

@@ -1,5 +1,5 @@
 // One panel per stage, each rendered from the `state` snapshot.
-import { html, useState, S, t, label, send, page, itemsOf, isFacilitator } from "./lib.js";
+import { html, useState, useRef, useEffect, S, t, label, send, page, itemsOf, isFacilitator, fingerprint, tn } from "./lib.js";
 import { ItemSection, FieldsForm, ItemCard } from "./components.js";
 import { SlaDocument, Readiness, canFinalize } from "./document.js";
 
@@ -33,10 +33,31 @@ export function JoinInfo({ state, large }) {
   </section>`;
 }
 
+// The picture's URL carries a fingerprint of everything it draws and the reader's language:
+// any edit (even one of the same length) or a language switch is a new URL, never a stale
+// picture from the cache.
+export function diagramSrc(state, kind, extra = "") {
+  const content = state.items.filter((i) => i.section === kind)
+    .map((i) => [i.id, i.text, i.details, i.status, i.dots, i.position, i.from_draft]);
+  const language = state.you.language;
+  return `/w/${page.code}/${kind}.svg?k=${fingerprint([content, language])}&lang=${language}${extra}`;
+}
+
+// The journey map keeps readable text at laptop width: at most as many phase columns side
+// by side as fit the figure (about 216 px each), the rest in bands below.
 function Diagram({ state, kind, alt }) {
-  const key = state.items.filter((i) => i.section === kind).map((i) => `${i.id}.${i.status}.${i.dots}.${i.text.length}.${JSON.stringify(i.details).length}.${i.position}`).join("_");
-  const src = `/w/${page.code}/${kind}.svg?k=${encodeURIComponent(key).slice(0, 400)}`;
-  return html`<figure class="diagram"><img src=${src} alt=${alt} />
+  const figure = useRef(null);
+  const [cols, setCols] = useState(0);
+  useEffect(() => {
+    if (kind !== "journey" || !figure.current) return undefined;
+    const measure = () => setCols(Math.max(1, Math.floor(figure.current.clientWidth / 216)));
+    measure();
+    window.addEventListener("resize", measure);
+    return () => window.removeEventListener("resize", measure);
+  }, [kind]);
+  if (kind === "journey" && !cols) return html`<figure class="diagram" ref=${figure}></figure>`;
+  const src = diagramSrc(state, kind, kind === "journey" ? `&cols=${cols}` : "");
+  return html`<figure class=${`diagram diagram-${kind}`} ref=${figure}><img src=${src} alt=${alt} />
     <figcaption><a href=${src} target="_blank" rel="noopener">${t("full_size")}</a></figcaption>
   </figure>`;
 }
@@ -47,18 +68,41 @@ function Funnel({ state }) {
     <${ItemSection} state=${state} section="funnel" />`;
 }
 
+// Dots count from what this person asked for last, not from the last snapshot: fast clicks
+// on "+" each add a dot (the snapshot of the first may not have arrived yet).
+const wantedDots = new Map();
+
+const dotQueues = new Map(); // one command at a time per item, in click order
+
 function Dots({ state, item }) {
-  if (item.details.kind === "phase") return null;
-  const mine = state.you.dots_by_item[String(item.id)] || 0;
-  if (state.you.role !== "participant") return null;
-  const total = (state.fields.journey || {}).dots_per_delegate ?? 3;
-  const used = Object.values(state.you.dots_by_item).reduce((a, b) => a + b, 0);
-  return html`<div class="dots-control" role="group" aria-label=${t("dots", { n: mine })}>
+  const [, redraw] = useState(0);
+  if (item.details.kind === "phase" || state.you.role !== "participant") return null;
+  const stored = state.you.dots_by_item[String(item.id)] || 0;
+  const current = () => (wantedDots.has(item.id) ? wantedDots.get(item.id).count : stored);
+  const mine = current();
+  const total = (state.fields.journey || {}).dots_per_delegate ?? S.default_dots;
+  const others = Object.entries(state.you.dots_by_item)
+    .filter(([id]) => Number(id) !== item.id).reduce((a, [, n]) => a + n, 0);
+  const used = others + mine;
+  const place = async (step) => {
+    const count = current() + step;
+    if (count < 0 || others + count > total) return;
+    const ticket = { count };
+    wantedDots.set(item.id, ticket);
+    redraw((n) => n + 1);
+    const queued = (dotQueues.get(item.id) || Promise.resolve())
+      .then(() => send("place_dots", { item_id: item.id, count }));
+    dotQueues.set(item.id, queued);
+    await queued;
+    if (wantedDots.get(item.id) === ticket) wantedDots.delete(item.id);
+    redraw((n) => n + 1);
+  };
+  return html`<div class="dots-control" role="group" aria-label=${tn("dots", mine)}>
     <button class="button tiny secondary" disabled=${mine === 0} aria-label=${t("remove_dot")}
-      onClick=${() => send("place_dots", { item_id: item.id, count: mine - 1 })}>−</button>
+      onClick=${() => place(-1)}>−</button>
     <span class="my-dots" aria-live="polite">${"●".repeat(mine)}${"○".repeat(Math.max(0, total - used))} ${t("dots_left", { n: total - used, total })}</span>
     <button class="button tiny secondary" disabled=${used >= total} aria-label=${t("add_dot")}
-      onClick=${() => send("place_dots", { item_id: item.id, count: mine + 1 })}>+</button>
+      onClick=${() => place(1)}>+</button>
   </div>`;
 }
 
@@ -127,7 +171,7 @@ export function ReviewTotals({ state }) {
 function Review({ state, doc }) {
   const open = state.items.filter((i) => i.status === "open" || i.status === "revealed");
   return html`<div class="review">
-    <p class=${open.length ? "warning" : "ok"} role="status">${open.length ? "⚠ " + t("review_open", { n: open.length }) : "✔ " + t("review_ready")}</p>
+    <p class=${open.length ? "warning" : "ok"} role="status">${open.length ? "⚠ " + tn("review_open", open.length) : "✔ " + t("review_ready")}</p>
     ${canFinalize(state) && html`<${Readiness} state=${state} />`}
     <div class="card"><${ReviewSummary} state=${state} /></div>
     <${SlaDocument} info=${doc} />
@@ -174,12 +218,15 @@ export function ExportButtons({ state }) {
 function SignCard({ state, doc }) {
   const so = state.signoff;
   const [busy, setBusy] = useState(false);
+  const signing = useRef(false); // set at once: a double click's second click sees it
   const shown = doc && doc.doc;
   const ready = shown && shown.status !== "open" && shown.document_hash === so.document_hash;
   const sign = async () => {
-    if (busy || !ready) return;
+    if (signing.current || !ready) return;
+    signing.current = true;
     setBusy(true);
-    await send("sign", { document_hash: shown.document_hash });
+    const ack = await send("sign", { document_hash: shown.document_hash });
+    if (!ack.ok) signing.current = false; // signed: the card goes once the snapshot arrives
     setBusy(false);
   };
   return html`<section class="card sign-card" id="sign-card" aria-labelledby="sign-title">
@@ -212,6 +259,7 @@ function Signoff({ state, doc }) {
       ${so.document_hash && !toSign && html`<p class="hash"><span class="muted">SHA-256</span> <code>${so.document_hash}</code></p>`}
       ${facilitator && so.status !== "open" && html`
         <button class="button danger" onClick=${() => window.confirm(t("reopen_confirm")) && send("reopen")}>${t("reopen")}</button>`}
+      ${so.status === "open" && so.version > 1 && html`<p class="reopened-note" role="status">${t("reopened_note", { n: so.version - 1, next: so.version })}</p>`}
       ${toSign && html`<p>${t("sign_hint")} <a href="#sign-card" onClick=${jumpToSign}>${t("jump_to_sign")}</a></p>`}
       ${mine && html`<p class="ok">✔ ${t("you_signed", { at: new Date(mine.signed_at).toLocaleString(state.you.language) })}</p>`}
       ${so.status === "signed" && html`<p class="ok">✔ ${t("all_signed")}</p>`}

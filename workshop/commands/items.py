@@ -12,6 +12,7 @@ from ..validation import Id, Int, Invalid, OneOf, Spec, Text, check_mapping
 from . import ANYONE, DELEGATE, FACILITATOR, CommandError, command
 
 ITEM_TEXT_MAX = 2000
+DEFAULT_DOTS = 3  # dots per delegate unless the facilitator sets journey.dots_per_delegate
 REASON_MAX = 1000
 
 
@@ -300,7 +301,7 @@ def place_dots(ctx, item_id, count):
             [ctx.actor.workshop_id],
         )
     )
-    budget = json.loads(budget_rows[0]["value"]) if budget_rows else 3
+    budget = json.loads(budget_rows[0]["value"]) if budget_rows else DEFAULT_DOTS
     used = next(
         ctx.db.query(
             "SELECT COALESCE(SUM(d.count), 0) AS n FROM dots d JOIN items i ON i.id = d.item_id"

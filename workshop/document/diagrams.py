@@ -135,12 +135,44 @@ def _lines(x, y, lines, size, step, **style):
 JOURNEY_ROLES = (("prospect", GREY), ("marketing", TEAL), ("sales", "#7c4dbd"))
 
 
-def journey_svg(phases, moments, title="Journey", labels=None):
+def journey_svg(phases, moments, title="Journey", labels=None, per_row=None):
     """phases: [{"name", "prospect", "marketing", "sales"}]; moments: [{"name", "kind", "phase",
     "dots", "status"}]. One column per phase: what each side does, then its gaps (!) and
     moments of truth (★) with their dots. labels: legend texts per role and kind. Every text
-    wraps onto the lines it needs and the rows grow with it: nothing is clipped."""
+    wraps onto the lines it needs and the rows grow with it: nothing is clipped.
+    per_row: at most this many phases side by side, the rest in bands below (the page at
+    laptop width shows the map at its own size instead of shrinking its text to 6 px)."""
     labels = labels or {}
+    per_row = per_row or max(1, len(phases))
+    bands = [phases[i : i + per_row] for i in range(0, len(phases), per_row)] or [[]]
+    drawn = [_journey_band(band, moments) for band in bands]
+    width = max(w for w, _, _ in drawn)
+    height = sum(h for _, h, _ in drawn) + 40
+    body = [f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f8fafc"/>']
+    offset = 0
+    for _, band_height, band_body in drawn:
+        body.append(f'<g transform="translate(0,{offset})">{"".join(band_body)}</g>')
+        offset += band_height
+    body += _journey_legend(height - 14, labels)
+    return _svg(width, height, body, title)
+
+
+def _journey_legend(legend_y, labels):
+    body, legend_x = [], 12
+    for who, colour in JOURNEY_ROLES:
+        body.append(
+            f'<rect x="{legend_x}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
+        )
+        body.append(_text(legend_x + 14, legend_y, labels.get(who, who), 11))
+        legend_x += 40 + 7 * len(labels.get(who, who))
+    for marker, kind in (("★", "moment"), ("!", "gap")):
+        body.append(_text(legend_x, legend_y, f"{marker} {labels.get(kind, kind)}", 11))
+        legend_x += 40 + 7 * len(labels.get(kind, kind))
+    return body
+
+
+def _journey_band(phases, moments):
+    """(width, height, body) of one band of phase columns, without the legend."""
     columns = max(1, len(phases))
     col_w, gap = 200, 12
     width = columns * (col_w + gap) + gap
@@ -166,8 +198,8 @@ def journey_svg(phases, moments, title="Journey", labels=None):
     role_top = 20 + chevron + 12
     role_tops = [role_top + sum(role_heights[:j]) + 6 * j for j in range(len(JOURNEY_ROLES))]
     top_of_moments = role_tops[-1] + role_heights[-1] + 14 if phases else role_top
-    height = top_of_moments + rows * (box_h + 8) + 40
-    body = [f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f8fafc"/>']
+    height = top_of_moments + rows * (box_h + 8)
+    body = []
     for i, phase in enumerate(phases):
         x = gap + i * (col_w + gap)
         half = chevron / 2
@@ -197,18 +229,7 @@ def journey_svg(phases, moments, title="Journey", labels=None):
             if moment.get("dots"):
                 dots = "●" * min(12, moment["dots"]) + f" {moment['dots']}"
                 body.append(_text(x + 8, y + box_h - 9, dots, 11, fill=NAVY))
-    legend_y = height - 14
-    legend_x = gap
-    for who, colour in JOURNEY_ROLES:
-        body.append(
-            f'<rect x="{legend_x}" y="{legend_y - 9}" width="10" height="10" fill="{colour}"/>'
-        )
-        body.append(_text(legend_x + 14, legend_y, labels.get(who, who), 11))
-        legend_x += 40 + 7 * len(labels.get(who, who))
-    for marker, kind in (("★", "moment"), ("!", "gap")):
-        body.append(_text(legend_x, legend_y, f"{marker} {labels.get(kind, kind)}", 11))
-        legend_x += 40 + 7 * len(labels.get(kind, kind))
-    return _svg(width, height, body, title)
+    return width, height, body
 
 
 def vote_bars_svg(tally, labels):
@@ -226,11 +247,19 @@ def vote_bars_svg(tally, labels):
         x += w
     if not sum(tally.values()):
         body.append(f'<rect x="0" y="4" width="{width}" height="26" fill="#e5e7eb"/>')
-    legend_x = 0
+    # Each legend entry as wide as its words and number (about 6.5 px a character of 11 px
+    # type), onto a second line when the first is full: no number is ever cut off.
+    legend_x, legend_y = 0, 50
     for choice in ("agree", "abstain", "disagree", "block"):
+        entry = f"{labels[choice]} {tally.get(choice, 0)}"
+        entry_width = 14 + 6.5 * len(entry) + 12
+        if legend_x and legend_x + entry_width > width:
+            legend_x, legend_y = 0, legend_y + 16
         body.append(
-            f'<rect x="{legend_x}" y="40" width="10" height="10" fill="{colours[choice]}"/>'
+            f'<rect x="{legend_x}" y="{legend_y - 10}" width="10" height="10"'
+            f' fill="{colours[choice]}"/>'
         )
-        body.append(_text(legend_x + 14, 50, f"{labels[choice]} {tally.get(choice, 0)}", 11))
-        legend_x += 80
-    return _svg(width, 60, body, " · ".join(f"{labels[c]} {tally.get(c, 0)}" for c in colours))
+        body.append(_text(legend_x + 14, legend_y, entry, 11))
+        legend_x += entry_width
+    title = " · ".join(f"{labels[c]} {tally.get(c, 0)}" for c in colours)
+    return _svg(width, legend_y + 10, body, title)

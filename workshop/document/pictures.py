@@ -17,7 +17,7 @@ def funnel_for(db, workshop, only_agreed=False):
             "status": item["status"],
         }
         for item in store.items(db, workshop["id"])
-        if item["section"] == "funnel" and _shown(item, only_agreed)
+        if item["section"] == "funnel" and _shown(item, only_agreed) and not _unvoted(item)
     ]
     return diagrams.funnel_svg(
         stages,
@@ -43,7 +43,7 @@ def percent_text(value):
     return format_percent(value / 100, "#,##0.#%")
 
 
-def journey_for(db, workshop, only_agreed=False):
+def journey_for(db, workshop, only_agreed=False, per_row=None):
     items = [i for i in store.items(db, workshop["id"]) if i["section"] == "journey"]
     dots = {}
     for dot in store.dots(db, workshop["id"]):
@@ -74,7 +74,9 @@ def journey_for(db, workshop, only_agreed=False):
         "moment": _("Moment of truth"),
         "gap": _("Gap"),
     }
-    return diagrams.journey_svg(phases, moments, title=_("Journey map"), labels=labels)
+    return diagrams.journey_svg(
+        phases, moments, title=_("Journey map"), labels=labels, per_row=per_row
+    )
 
 
 def vote_bars_for(db, workshop, item_id):
@@ -96,6 +98,12 @@ def vote_bars_for(db, workshop, item_id):
         "block": _("Block"),
     }
     return diagrams.vote_bars_svg(consent.tally(choices), labels)
+
+
+def _unvoted(item):
+    """A delegate's new funnel stage that is still open: drawn once the group has voted on it
+    (revealed or agreed), so the draft's stages and their conversion labels stay in place."""
+    return item["status"] == "open" and not item["from_draft"]
 
 
 def _shown(item, only_agreed):

@@ -1,0 +1,250 @@
+"""Issue 11 in real browsers: nothing lost while typing, edits sent back to the vote, a clear
+removal, double clicks that count once, pictures that are never stale.
+
+The room is set up over the HTTP API (a workshop, delegates with their tokens); the people
+whose screens matter are real pages, and the others act through the API meanwhile, as
+eight delegates on their laptops would.
+"""
+
+import re
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from .browser import strings_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+PEOPLE = [
+    ("Maya", "marketing"),
+    ("Sofia", "sales"),
+    ("Noor", "marketing"),
+    ("Bram", "sales"),
+    ("Lotte", "marketing"),
+    ("Priya", "sales"),
+    ("Jens", "marketing"),
+    ("Tom", "sales"),
+]
+
+
+class Setup:
+    """A workshop made over the API, with delegates and their tokens."""
+
+    def __init__(self, room, language="en", delegates=8):
+        self.room, self.origin = room, room.origin
+        created = requests.post(
+            f"{self.origin}/api/workshops",
+            json={"title": "Room SLA", "facilitator_name": "Fiona", "language": language},
+            timeout=10,
+        ).json()
+        self.code, self.facilitator = created["code"], created["facilitator_token"]
+        self.facilitator_url = created["facilitator_url"]
+        self.tokens = {}
+        for name, department in PEOPLE[:delegates]:
+            joined = requests.post(
+                f"{self.origin}/api/workshops/{self.code}/participants",
+                json={"name": name, "department": department},
+                timeout=10,
+            ).json()
+            self.tokens[name] = joined["token"]
+
+    def command(self, token, payload):
+        response = requests.post(
+            f"{self.origin}/api/workshops/{self.code}/commands",
+            json=payload,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        return response.json()
+
+    def fac(self, payload):
+        ack = self.command(self.facilitator, payload)
+        assert ack["ok"], ack
+        return ack
+
+    def state(self, token=None):
+        return requests.get(
+            f"{self.origin}/api/workshops/{self.code}/state",
+            headers={"Authorization": f"Bearer {token or self.facilitator}"},
+            timeout=10,
+        ).json()
+
+    def items(self, section):
+        return [i for i in self.state()["items"] if i["section"] == section]
+
+    def console(self):
+        page = self.room.open("facilitator", self.facilitator_url)
+        self.ui = strings_of(page)["ui"]
+        expect(page.locator("#connection")).to_have_text(self.ui["online"])
+        return page
+
+    def delegate(self, name, **options):
+        context = self.room.context(name, **options)
+        context.add_cookies([{"name": f"sla_{self.code}", "value": self.tokens[name],
+                              "url": self.origin}])  # fmt: skip
+        page = context.new_page()
+        page.goto(f"/w/{self.code}")
+        self.ui = strings_of(page)["ui"]
+        expect(page.locator("#connection")).to_have_text(self.ui["online"])
+        return page
+
+
+def test_typing_agreed_values_while_eight_delegates_vote(room):
+    s = Setup(room)
+    s.fac({"type": "goto_stage", "stage": "targets"})
+    console = s.console()
+    item = s.items("targets")[0]
+    card = console.get_by_role("article", name=item["text"], exact=True)
+    field = console.locator("#field-targets-average_deal_size")
+    expect(field).to_have_value("20000")
+    field.click()
+    field.press("Control+a")
+    field.press("Backspace")
+    # Every keystroke is followed by a vote (a snapshot reaches the console) before the next.
+    for n, (key, name) in enumerate(zip("25000", list(s.tokens)[:5], strict=True), start=1):
+        field.press(key)
+        assert s.command(s.tokens[name], {"type": "vote", "item_id": item["id"],
+                                          "choice": "agree"})["ok"]  # fmt: skip
+        expect(card.locator(".votes-cast")).to_contain_text(f"{n} of 8 voted")
+        expect(field).to_have_value("25000"[:n])
+    for name in list(s.tokens)[5:]:  # three more vote while the value is still being typed
+        s.command(s.tokens[name], {"type": "vote", "item_id": item["id"], "choice": "agree"})
+    expect(card.locator(".votes-cast")).to_contain_text("8 of 8 voted")
+    expect(field).to_have_value("25000")
+    field.press("Tab")  # leaving the field saves it
+    for _ in range(50):
+        if s.state()["fields"]["targets"]["average_deal_size"] == 25000:
+            break
+        console.wait_for_timeout(100)
+    assert s.state()["fields"]["targets"]["average_deal_size"] == 25000
+    expect(field).to_have_value("25000")
+    room.check(console, "typing-while-voting")
+    room.assert_clean()
+
+
+def test_an_edit_after_votes_shows_edited_vote_again(room):
+    s = Setup(room, delegates=2)
+    s.fac({"type": "goto_stage", "stage": "definitions"})
+    item = s.items("mql")[0]
+    for token in s.tokens.values():
+        s.command(token, {"type": "vote", "item_id": item["id"], "choice": "agree"})
+    s.fac({"type": "reveal", "item_id": item["id"]})
+    s.fac({"type": "decide", "item_id": item["id"], "outcome": "agreed"})
+    console, maya = s.console(), s.delegate("Maya")
+    card = console.get_by_role("article", name=item["text"], exact=True)
+    expect(card.locator(".badge.status-agreed")).to_be_visible()
+    card.get_by_role("button", name=re.compile(s.ui["edit"])).click()
+    card.locator("textarea").fill("Asked for a demo or a price quote")
+    card.get_by_role("button", name=s.ui["save"]).click()
+    edited = maya.get_by_role("article", name="Asked for a demo or a price quote", exact=True)
+    expect(edited.locator(".edited-badge")).to_have_text(re.compile(s.ui["edited_vote_again"]))
+    expect(edited.locator(".badge.status-open")).to_be_visible()
+    expect(edited.locator(".votes-cast")).to_contain_text("0 of 2 voted")
+    expect(edited.locator(".consensus")).to_have_count(0)
+    # Voting starts again on the new wording.
+    edited.get_by_role("button", name=s.ui["agree"], exact=True).click()
+    expect(edited.locator(".votes-cast")).to_contain_text("1 of 2 voted")
+    room.check(maya, "edited-vote-again")
+    room.assert_clean()
+
+
+def test_a_removed_delegate_sees_it_and_the_token_is_dead(room):
+    s = Setup(room, delegates=2)
+    sofia = s.delegate("Sofia")
+    expect(sofia.locator(".layout")).to_be_visible()
+    me = next(p for p in s.state()["participants"] if p["name"] == "Sofia")
+    s.fac({"type": "remove_participant", "participant_id": me["id"]})
+    heading = sofia.get_by_role("heading", name=s.ui["removed_title"])
+    expect(heading).to_be_visible()
+    expect(sofia.locator(".layout")).to_have_count(0)
+    expect(sofia.locator("#connection")).to_have_text(s.ui["removed"])
+    room.check(sofia, "removed")
+    # A reload, or the join link, says the same instead of offering a new join.
+    for path in (f"/w/{s.code}", f"/w/{s.code}/join"):
+        response = sofia.goto(path)
+        assert response.status == 403
+        expect(sofia.get_by_role("heading", level=1)).to_have_text(s.ui["removed_title"])
+        expect(sofia.locator("input[name=name]")).to_have_count(0)
+    # Those two 403 answers are the point here; the browser logs each of them.
+    room.problems = [p for p in room.problems if "status of 403 (FORBIDDEN)" not in p]
+    room.assert_clean()
+
+
+def test_double_clicks_count_once_and_fast_clicks_each_count(room):
+    s = Setup(room, delegates=2)
+    s.fac({"type": "goto_stage", "stage": "journey"})
+    maya = s.delegate("Maya")
+    # Propose, double-clicked: one item.
+    form = maya.locator("form.propose")
+    form.locator("textarea").fill("No follow-up after the webinar")
+    form.get_by_role("button", name=re.compile(s.ui["propose"])).dblclick()
+    expect(maya.get_by_role("article", name="No follow-up after the webinar")).to_be_visible()
+    maya.wait_for_timeout(500)
+    texts = [i["text"] for i in s.items("journey")]
+    assert texts.count("No follow-up after the webinar") == 1
+    # Three fast clicks on "+" are three dots.
+    gap = next(i for i in s.items("journey") if i["details"].get("kind") == "gap")
+    card = maya.get_by_role("article", name=gap["text"], exact=True)
+    plus = card.get_by_role("button", name=s.ui["add_dot"])
+    plus.click()
+    plus.click()
+    plus.click()
+    expect(card.locator(".my-dots")).to_contain_text("●●●")
+    for _ in range(50):
+        mine = s.state(s.tokens["Maya"])["you"]["dots_by_item"]
+        if mine.get(str(gap["id"])) == 3:
+            break
+        maya.wait_for_timeout(100)
+    assert s.state(s.tokens["Maya"])["you"]["dots_by_item"] == {str(gap["id"]): 3}
+    # Sign, double-clicked: one signature, no error.
+    s.fac({"type": "finalize", "reason": "Rehearsal"})
+    s.fac({"type": "goto_stage", "stage": "signoff"})
+    sign = maya.get_by_role("button", name=re.compile(s.ui["sign"]))
+    expect(sign).to_be_enabled(timeout=20_000)
+    sign.dblclick()
+    expect(maya.locator(".ok").first).to_contain_text("✔")
+    maya.wait_for_timeout(500)
+    expect(maya.locator(".toast")).to_have_count(0)
+    assert len(s.state()["signoff"]["signatures"]) == 1
+    room.assert_clean()
+
+
+def test_pictures_are_never_stale_and_readable(room):
+    s = Setup(room, delegates=2)
+    s.fac({"type": "goto_stage", "stage": "funnel"})
+    maya = s.delegate("Maya")
+    picture = maya.locator("figure.diagram img")
+    expect(picture).to_be_visible()
+    first = picture.get_attribute("src")
+    # An edit of the same length is a new picture with the new words.
+    stage = s.items("funnel")[0]
+    same_length = stage["text"][::-1]
+    s.fac({"type": "edit_item", "item_id": stage["id"], "text": same_length})
+    expect(picture).not_to_have_attribute("src", first)
+    svg = maya.request.get(picture.get_attribute("src")).text()
+    assert same_length.replace("&", "&amp;") in svg
+    # A delegate's new stage is not drawn before the group has voted on it.
+    s.command(s.tokens["Sofia"], {"type": "propose", "section": "funnel", "text": "Event lead"})
+    expect(maya.get_by_role("article", name="Event lead")).to_be_visible()
+    assert "Event lead" not in maya.request.get(picture.get_attribute("src")).text()
+    # A language switch is a new picture too.
+    before = picture.get_attribute("src")
+    maya.locator(".lang-inline select").select_option("nl")
+    expect(maya.locator("figure.diagram img")).to_have_attribute("src", re.compile("lang=nl"))
+    assert maya.locator("figure.diagram img").get_attribute("src") != before
+    # The journey map at laptop width: its smallest text (10 px) stays at least 9 px.
+    s.fac({"type": "goto_stage", "stage": "journey"})
+    journey = maya.locator("figure.diagram-journey img")
+    expect(journey).to_be_visible()
+    maya.wait_for_function(
+        "() => { const i = document.querySelector('figure.diagram-journey img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    scale = maya.evaluate(
+        "() => { const i = document.querySelector('figure.diagram-journey img');"
+        " return i.getBoundingClientRect().width / i.naturalWidth; }"
+    )
+    assert scale * 10 >= 9, f"journey text drawn at {scale * 10:.1f}px"
+    room.check(maya, "journey-readable")
+    room.assert_clean()
