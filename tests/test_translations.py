@@ -19,7 +19,9 @@ def source_messages():
     method_map = [("workshop/**.py", "python"), ("templates/**.html", "jinja2")]
     found = set()
     for _, _, message, _, _ in extract_from_dir(
-        str(ROOT), method_map, keywords={"_": None, "gettext": None, "N_": None, "_l": None, "ngettext": (1, 2)},
+        str(ROOT),
+        method_map,
+        keywords={"_": None, "gettext": None, "N_": None, "_l": None, "ngettext": (1, 2)},
     ):
         found.add(message)
     return found
