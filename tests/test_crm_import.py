@@ -134,7 +134,9 @@ def test_api_plain_csv_hubspot_and_salesforce_give_the_same_dashboard(server):
     by_hubspot, _ = signed_workshop(server)
     browser = requests.Session()
     browser.get(by_hubspot["facilitator_url"], timeout=30)
-    page = browser.get(f"{server.url}/w/{by_hubspot['code']}/dashboard", timeout=30).text
+    page = browser.get(f"{server.url}/w/{by_hubspot['code']}/dashboard", timeout=30)
+    assert page.status_code == 200 and 'id="import"' in page.text
+    page = page.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     base = f"{server.url}/api/workshops/{by_hubspot['code']}/imports"
     for name in ("hubspot_contacts.csv", "hubspot_deals.csv"):
