@@ -198,3 +198,21 @@ def test_sixty_people_behind_one_address_join_within_a_minute(server):
         created, joins = workshop(server.url, 8 if joined < 56 else 4)
         joined += sum(1 for j in joins if "token" in j)
     assert joined == 60 and time.time() - start < 60
+
+
+def test_a_code_guessing_script_is_stopped_with_the_defaults(server):
+    answers = [
+        requests.get(f"{server.url}/api/workshops/ZZZZ{i:06d}/state").status_code for i in range(40)
+    ]
+    assert answers[:30] == [404] * 30  # unknown codes: one a second after a burst of 30
+    assert answers[-1] == 429
+
+
+def test_limits_come_from_the_environment():
+    from workshop.security import RATE_LIMIT_DEFAULTS, rate_limits_from
+
+    limits = rate_limits_from({"RATE_LIMIT_JOIN": "2.5, 7", "RATE_LIMIT_CONNECT_MEMBER": "1,3"})
+    assert limits == {**RATE_LIMIT_DEFAULTS, "join": (2.5, 7), "connect_member": (1.0, 3)}
+    for bad in ("7", "0,10", "1,0", "fast,10"):
+        with pytest.raises(ValueError):
+            rate_limits_from({"RATE_LIMIT_LOOKUP": bad})
