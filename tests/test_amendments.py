@@ -97,6 +97,7 @@ def test_an_amendment_changing_one_kpi_target_is_signed_as_version_2(
     for number, body in ((1, md1), (2, md2)):
         status, output = verify(app, tmp_path, f"{code}-v{number}.md", body)
         assert status == 0, output
+        assert ("A later version (2) has been signed" in output) == (number == 1)
         pdf = download(client, workshop, token, number, "pdf")
         assert pdf.headers["Content-Disposition"].endswith(f'filename="{code}-v{number}.pdf"')
         status, output = verify(app, tmp_path, f"{code}-v{number}.pdf", pdf.data)

@@ -366,6 +366,16 @@ def ui():
         "changed_since": _("Changed since version %(n)s"),
         "changed_parts": _("Parts changed since version %(n)s:"),
         "nothing_changed": _("Nothing has changed since version %(n)s."),
+        "version_history": _("Version history"),
+        "amending": _(
+            "Amendment of signed version %(n)s: it stays in force until this version is signed."
+        ),
+        "no_amendment_changes": _("Nothing changed yet since version %(n)s."),
+        "amend_added": _("Added"),
+        "amend_removed": _("Removed"),
+        "amend_changed": _("Changed"),
+        "amend_reopened": _("Under discussion again"),
+        "amend_field": _("Captured value changed"),
         "what_changed": _("What changed"),
         "change_added": _("Added"),
         "change_removed": _("Removed"),

@@ -216,6 +216,7 @@ export function SlaDocument({ info, present }) {
         ? html`<p class="hash"><span class="muted">SHA-256</span> <code>${doc.document_hash}</code></p>`
         : html`<p class="hash muted">${t("hash_pending")}</p>`}
       ${error && html`<p class="error" role="status">${t("document_error", { error })}</p>`}
+      ${(doc.status !== "open" || since) && html`<p class="doc-links"><a href=${`/w/${page.code}/versions`}>${t("version_history")}</a></p>`}
       ${since && (changedParts.length > 0
         ? html`<div class="changed-summary"><p><strong><span aria-hidden="true">✎</span> ${t("changed_parts", { n: since })}</strong></p>
             <ul>${changedParts.map((p) => html`<li key=${p.id}><a href=${`#doc-${p.id}`}>${p.title}</a></li>`)}</ul></div>`
@@ -304,6 +305,7 @@ export function Readiness({ state }) {
 
   return html`<section class="card readiness" aria-labelledby="readiness-title">
     <h2 id="readiness-title">${t("readiness")}</h2>
+    ${state.signoff.amendment && html`<${Amendment} amendment=${state.signoff.amendment} />`}
     <p class=${`readiness-count ${shown.length ? "warning" : "ok"}`} role="status" aria-live="polite">
       ${shown.length ? html`<span aria-hidden="true">⚠</span> ${pointsCount(shown.length)}` : html`<span aria-hidden="true">✔</span> ${t("no_open_points")}`}</p>
     ${shown.length > 0 && !formOpen && html`<p class="muted">${t("open_points_hint")}</p>
@@ -332,6 +334,19 @@ export function Readiness({ state }) {
         </div>
         <p class="muted">${t("finalize_hint")}${state.stage !== "signoff" ? ` ${t("finalize_moves_on", { stage: S.stages.signoff.title })}` : ""}</p>`}
   </section>`;
+}
+
+// An amendment of a signed version: what changed so far, item by item (the new version's
+// "Changes since version N" lists the same when it is finalized).
+function Amendment({ amendment }) {
+  const n = amendment.since_version;
+  const changes = amendment.changes || [];
+  return html`<div class="amendment">
+    <p><strong>${t("amending", { n })}</strong></p>
+    ${changes.length === 0 ? html`<p class="muted">${t("no_amendment_changes", { n })}</p>`
+      : html`<ul class="amendment-changes">${changes.map((c) => html`<li key=${`${c.kind}-${c.item_id || c.field}`}>
+          <span class="badge">${t(`amend_${c.kind}`)}</span> ${c.kind === "field" ? label(c.field) : html`<bdi>${c.text}</bdi>`}</li>`)}</ul>`}
+  </div>`;
 }
 
 export function showsDocument(state) {

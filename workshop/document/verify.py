@@ -53,7 +53,12 @@ def _facts(db, row):
                  [row["workshop_id"]])
     )  # fmt: skip
     signatures = versions.signatures(db, row["workshop_id"], row["version"])
+    newest = versions.latest_signed(db, row["workshop_id"])
     return {
+        # An amendment signed later replaces this version (it stays valid as a record).
+        "superseded_by": newest["version"]
+        if newest and row["status"] == "signed" and newest["version"] > row["version"]
+        else None,
         "code": workshop["code"],
         "title": workshop["title"],
         "organisation": workshop["organisation"],
@@ -110,6 +115,11 @@ def _status_lines(facts, t, fmt, _):
     lines = []
     if facts["status"] == "signed":
         lines.append(_("Signed by every delegate."))
+        if facts.get("superseded_by"):
+            lines.append(
+                _("A later version (%(n)s) has been signed since and replaces this one.",
+                  n=facts["superseded_by"])
+            )  # fmt: skip
     elif facts["status"] == "finalized":
         lines.append(
             _("Finalized and awaiting signatures: %(signed)s of %(total)s have signed.",
