@@ -8,7 +8,7 @@ import re
 import sqlite3
 import time
 from contextlib import closing
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,6 +65,9 @@ class Room:
         kpi = {"owner": "joint", "measure": "manual", "target_value": 10, "period": "month"}
         assert send(fac, {"type": "propose", "section": "kpis", "text": "Leads",
                           "details": kpi})["ok"]  # fmt: skip
+        rung = {"trigger_status": "red_only", "trigger_periods": 1, "response_days": 2}
+        assert send(fac, {"type": "propose", "section": "escalation", "text": "Team leads",
+                          "details": rung})["ok"]  # fmt: skip
         for item in fresh_state(fac)["items"]:
             send(fac, {"type": "decide", "item_id": item["id"], "outcome": "agreed",
                        "reason": "Test room"})  # fmt: skip
@@ -80,6 +83,17 @@ class Room:
         while not fresh_state(fac)["signoff"]["final_pdf_hash"] and time.time() < deadline:
             time.sleep(0.2)
         assert fresh_state(fac)["signoff"]["final_pdf_hash"]
+
+    def escalation(self):
+        """An open escalation: the KPI was red last month (0 against 10)."""
+        ack = send(self.sockets["facilitator"], {"type": "record_actual", "kpi_id": self.kpi,
+                                                 "period": LAST_MONTH, "value": 0})  # fmt: skip
+        assert ack["ok"], ack
+        with self.database() as conn:
+            row = conn.execute(
+                "SELECT id FROM escalations WHERE workshop_id = ? AND status = 'open'", [self.id]
+            ).fetchone()
+        return row[0]
 
     def finalize(self):
         ack = send(self.sockets["facilitator"], {"type": "finalize", "reason": "Test room"})
@@ -139,11 +153,15 @@ MATRIX = {
     "record_actual": (BOTH, lambda r: {"kpi_id": r.kpi, "period": THIS_MONTH, "value": 12}),
     "create_dashboard_link": (FACILITATOR, lambda r: {}),
     "revoke_dashboard_links": (FACILITATOR, lambda r: {}),
+    "acknowledge_escalation": (BOTH, lambda r: {"escalation_id": r.escalation()}),
+    "resolve_escalation": (BOTH, lambda r: {"escalation_id": r.escalation(), "note": "Done"}),
+    "set_webhook": (FACILITATOR, lambda r: {"url": "https://hooks.example.com/services/x"}),
 }
 NEEDS_FINALIZED = {"sign", "reopen"}
-NEEDS_SIGNED = {"record_actual"}
+NEEDS_SIGNED = {"record_actual", "acknowledge_escalation", "resolve_escalation"}
 THIS_MONTH = date.today().strftime("%Y-%m")
-ID_FIELDS = {"item_id", "participant_id"}
+LAST_MONTH = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+ID_FIELDS = {"item_id", "participant_id", "escalation_id"}
 
 
 @pytest.fixture

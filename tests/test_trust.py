@@ -348,7 +348,13 @@ def with_text(a, command, field, text):
         "finalize": {"type": "finalize"},
         "sign": {"type": "sign"},
         "record_actual": {"type": "record_actual", "kpi_id": item, "period": "2026-11", "value": 1},
-    }[command]
+        "set_webhook": {"type": "set_webhook"},
+    }.get(command)
+    if base is None:  # acknowledge or resolve: an escalation of a signed SLA
+        if not getattr(a, "open_escalation", None):
+            a.sign_off()
+            a.open_escalation = a.escalation()
+        base = {"type": command, "escalation_id": a.open_escalation}
     return {**base, field: f"a{text}b"}
 
 
@@ -357,6 +363,7 @@ def test_every_text_field_refuses_controls_and_noncharacters(room, command, fiel
     a = room
     sender = "delegate" if command == "sign" else "facilitator"
     refused = CONTROLS + NONCHARACTERS + OPEN_BIDI + ([] if multiline else LINE_BREAKS)
+    with_text(a, command, field, "")  # sets up what the payload refers to (an escalation)
     before = a.rows()
     for bad in refused:
         payload = with_text(a, command, field, bad)
@@ -387,6 +394,9 @@ def test_every_text_field_is_in_the_table():
         "finalize",
         "sign",
         "record_actual",
+        "acknowledge_escalation",
+        "resolve_escalation",
+        "set_webhook",
     }
 
 
