@@ -179,3 +179,58 @@ def test_a_removed_delegates_browser_is_told_and_cannot_rejoin_silently(workshop
     # A deliberate new join is still possible.
     again = browser.get(f"/w/{code}/join?again=1")
     assert again.status_code == 200 and 'name="department"' in again.text
+
+
+def test_the_projector_link_shows_the_room_and_can_change_nothing(workshops, client):
+    workshop, fac, people = workshops.room()
+    code = workshop["code"]
+    refused = send(people[0][1], {"type": "create_projector_link"})
+    assert refused["code"] == "forbidden" and "projector_path" not in refused
+    ack = send(fac, {"type": "create_projector_link"})
+    path = ack["projector_path"]
+    token = path.split("view=")[1]
+    assert path.startswith(f"/w/{code}/present?view=")
+    # No token anywhere in what the room receives.
+    assert token not in str(last_state(people[1][1]))
+    projector = workshops.app.test_client()
+    page = projector.get(path)
+    assert page.status_code == 200 and f'data-view-token="{token}"' in page.text
+    assert page.headers["Cache-Control"] == "no-store"
+    state = projector.get(f"/w/{code}/present/state?view={token}")
+    assert state.status_code == 200 and state.json["you"]["role"] == "viewer"
+    assert state.json["you"]["vote_by_item"] == {}
+    version = state.json["version"]
+    unchanged = projector.get(f"/w/{code}/present/state?view={token}&since={version}")
+    assert unchanged.status_code == 204
+    assert projector.get(f"/w/{code}/funnel.svg?view={token}").status_code == 200
+    assert projector.get(f"/w/{code}/funnel.svg").status_code == 403
+    assert projector.get(f"/w/{code}/present/state?view=wrong").status_code == 403
+    assert projector.get(f"/w/{code}/present").status_code == 403
+    # It is not a member: no API, no commands.
+    assert projector.get(f"/api/workshops/{code}/state").status_code == 401
+    # A new link ends the previous one.
+    newer = send(fac, {"type": "create_projector_link"})["projector_path"]
+    assert projector.get(path).status_code == 403
+    assert projector.get(newer).status_code == 200
+
+
+def test_the_facilitator_sees_their_own_link_for_a_second_machine(workshops, app):
+    workshop, _, people = workshops.room()
+    code = workshop["code"]
+    console = app.test_client()
+    console.set_cookie(f"sla_{code}", workshop["facilitator_token"])
+    link = console.get(f"/w/{code}/facilitator-link")
+    assert link.status_code == 200 and link.headers["Cache-Control"] == "no-store"
+    url = link.json["facilitator_url"]
+    assert url.endswith(f"/w/{code}/facilitate?key={workshop['facilitator_token']}")
+    qr = console.get(f"/w/{code}/facilitator-qr.svg")
+    assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
+    # The second machine signs in with it.
+    second = app.test_client()
+    signed_in = second.get(url.split("localhost", 1)[1])
+    assert signed_in.status_code == 302 and second.get(f"/w/{code}").status_code == 200
+    # A delegate gets neither.
+    delegate = app.test_client()
+    delegate.set_cookie(f"sla_{code}", people[0][0]["token"])
+    assert delegate.get(f"/w/{code}/facilitator-link").status_code == 403
+    assert delegate.get(f"/w/{code}/facilitator-qr.svg").status_code == 403

@@ -153,6 +153,7 @@ MATRIX = {
     "record_actual": (BOTH, lambda r: {"kpi_id": r.kpi, "period": THIS_MONTH, "value": 12}),
     "create_dashboard_link": (FACILITATOR, lambda r: {}),
     "revoke_dashboard_links": (FACILITATOR, lambda r: {}),
+    "create_projector_link": (FACILITATOR, lambda r: {}),
     "acknowledge_escalation": (BOTH, lambda r: {"escalation_id": r.escalation()}),
     "resolve_escalation": (BOTH, lambda r: {"escalation_id": r.escalation(), "note": "Done"}),
     "set_webhook": (FACILITATOR, lambda r: {"url": "https://hooks.example.com/services/x"}),

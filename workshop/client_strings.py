@@ -400,8 +400,7 @@ def ui():
         "finalize_moves_on": _("After finalizing, everyone moves on to %(stage)s."),
         "sign_heading": _("Sign this version"),
         "sign_exact": _(
-            "You sign exactly the text shown above, version %(n)s, with this fingerprint "
-            "(SHA-256):"
+            "You sign exactly the text shown above, version %(n)s, with this fingerprint (SHA-256):"
         ),
         "sign_loading": _("Loading the version to sign…"),
         "jump_to_sign": _("Go to the signature"),
@@ -414,6 +413,21 @@ def ui():
         "removed_hint": _(
             "Your votes on open items were withdrawn. Ask the facilitator for a new "
             "invitation if you should take part again."
+        ),
+        "second_screen": _("Second screen"),
+        "second_screen_hint": _(
+            "Open the console on another machine with your own link, or give the projector "
+            "a link that can only show the room's screen."
+        ),
+        "show_my_link": _("Show my facilitator link"),
+        "hide_link": _("Hide"),
+        "my_link_warning": _(
+            "This link signs anyone in as you, the facilitator: open it only on your own machines."
+        ),
+        "my_link_qr": _("QR code of your facilitator link"),
+        "make_projector_link": _("Make a projector link"),
+        "projector_link_hint": _(
+            "Read-only: it shows the projector view and changes nothing. A new link ends this one."
         ),
         "reopened_note": _(
             "The facilitator reopened the document after version %(n)s: its signatures are "

@@ -1,5 +1,6 @@
 """Server-rendered pages: home, join, the facilitator console, the participant view."""
 
+import hmac
 import io
 
 import segno
@@ -8,6 +9,7 @@ from flask import (
     Response,
     abort,
     g,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -34,6 +36,7 @@ from .security import (
     signed_in_member,
     token_for,
 )
+from .state import for_recipient, shared_state
 
 bp = Blueprint("views", __name__)
 
@@ -182,18 +185,48 @@ def facilitate(code):
     return response
 
 
-def render_workshop(workshop, member, view):
+def render_workshop(workshop, member, view, view_token=""):
     g.language = member["language"] or workshop["language"]
     if "lang" in request.args and request.args["lang"] in LANGUAGES:
         g.language = request.args["lang"]
-    return render_template(
-        "workshop.html",
-        workshop=workshop,
-        member=member,
-        view=view,
-        strings=client_strings(),
-        join_url=url_for("views.join", code=workshop["code"], _external=True),
+    response = make_response(
+        render_template(
+            "workshop.html",
+            workshop=workshop,
+            member=member,
+            view=view,
+            view_token=view_token,
+            strings=client_strings(),
+            join_url=url_for("views.join", code=workshop["code"], _external=True),
+        )
     )
+    if view_token:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def projector_allowed(workshop, token):
+    """Whether token is the workshop's live read-only projector link."""
+    stored = workshop.get("projector_token_hash")
+    return (
+        isinstance(token, str)
+        and 0 < len(token) <= 200
+        and token.isascii()
+        and stored is not None
+        and hmac.compare_digest(stored, token_hash(token))
+    )
+
+
+def projector_viewer(workshop):
+    """The projector as a recipient of snapshots: nobody's votes, nobody's rights."""
+    return {
+        "id": 0,
+        "role": "viewer",
+        "name": _("Projector"),
+        "department": None,
+        "language": workshop["language"],
+    }
 
 
 @bp.get("/w/<code>")
@@ -212,12 +245,71 @@ def workshop(code):
 
 @bp.get("/w/<code>/present")
 def present(code):
-    """The projector view: large type, the stage, the timer, revealed results."""
+    """The projector view: large type, the stage, the timer, revealed results. The
+    facilitator opens it signed in; another machine with the projector link (`?view=`)."""
+    workshop = workshop_or_404()
+    member = signed_in_member()
+    view_token = request.args.get("view")
+    if view_token is not None:
+        if not projector_allowed(workshop, view_token):
+            abort(403)
+        return render_workshop(workshop, projector_viewer(workshop), "present", view_token)
+    if member is None or member["role"] != "facilitator":
+        abort(403)
+    return render_workshop(workshop, member, "present")
+
+
+@bp.get("/w/<code>/present/state")
+def projector_state(code):
+    """The projector link's snapshot, polled: the shared state only (no one's own votes);
+    204 while the version is still `since`."""
+    workshop = workshop_or_404()
+    if not projector_allowed(workshop, request.args.get("view")):
+        abort(403)
+    since = request.args.get("since", type=int)
+    if since is not None and since == workshop["version"]:
+        return Response(status=204, headers={"Cache-Control": "no-store"})
+    state, private = shared_state(get_db(), workshop["id"])
+    snapshot = for_recipient(state, private, projector_viewer(workshop))
+    response = jsonify(snapshot)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def facilitator_or_403():
     workshop = workshop_or_404()
     member = signed_in_member()
     if member is None or member["role"] != "facilitator":
         abort(403)
-    return render_workshop(workshop, member, "present")
+    return workshop
+
+
+def own_facilitator_url(workshop):
+    """The facilitator's secret link, from the token this browser signed in with."""
+    key = token_for(workshop["code"])
+    return url_for("views.facilitate", code=workshop["code"], key=key, _external=True)
+
+
+@bp.get("/w/<code>/facilitator-link")
+def facilitator_link(code):
+    """The facilitator's own secret link, to sign in on a second machine (never cached)."""
+    workshop = facilitator_or_403()
+    response = jsonify({"facilitator_url": own_facilitator_url(workshop)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/w/<code>/facilitator-qr.svg")
+def facilitator_qr(code):
+    """The facilitator's own secret link as a QR code, for a phone or a second laptop."""
+    workshop = facilitator_or_403()
+    out = io.BytesIO()
+    segno.make(own_facilitator_url(workshop), error="m").save(
+        out, kind="svg", scale=5, border=2, xmldecl=False
+    )
+    response = Response(out.getvalue(), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/w/<code>/qr.svg")
@@ -257,10 +349,15 @@ def choose_language():
 
 
 def member_or_403(code):
+    """A member of the workshop, or the projector link (`?view=`: pictures only, member None)."""
     workshop = workshop_or_404()
     member = signed_in_member()
     if member is None:
-        abort(403)
+        if not projector_allowed(workshop, request.args.get("view")):
+            abort(403)
+        lang = request.args.get("lang")
+        g.language = lang if lang in LANGUAGES else workshop["language"]
+        return workshop, None
     g.language = member["language"] or workshop["language"]
     return workshop, member
 

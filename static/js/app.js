@@ -1,6 +1,6 @@
 // The page script: connect, receive each `state` snapshot, render the view for this person.
 import { html, render, useState, useEffect, S, t, tn, label, root, page, connect, onState, onError, send, itemsOf } from "./lib.js";
-import { Agenda, StageHeader, People, Timer, TimerControls, ItemCard, StatusBadge, FieldsForm } from "./components.js";
+import { Agenda, StageHeader, People, Timer, TimerControls, ItemCard, StatusBadge, FieldsForm, SecondScreen } from "./components.js";
 import { PANELS, JoinInfo, ReverseFunnel, ReviewTotals, diagramSrc } from "./stages.js";
 import { SlaDocument, useDocument, showsDocument } from "./document.js";
 
@@ -87,7 +87,7 @@ function Present({ state, doc }) {
         <span>${signed.has(p.id) ? t("signed") : t("not_signed")}</span></li>`)}</ul>
     </section>`}
     <${PresentItems} state=${state} viewer=${viewer} />
-    ${showsDocument(state) && html`<${SlaDocument} info=${doc} present=${true} />`}
+    ${showsDocument(state) && !page.viewToken && html`<${SlaDocument} info=${doc} present=${true} />`}
   </div>`;
 }
 
@@ -117,7 +117,7 @@ function App() {
   }, []);
   const stage = state && state.stage;
   // Fetched here, above the panels, so going from review to sign-off keeps the document.
-  const doc = useDocument(state, Boolean(state && showsDocument(state)));
+  const doc = useDocument(state, Boolean(state && showsDocument(state) && !page.viewToken));
   useEffect(() => {
     const heading = document.getElementById("stage-title");
     if (heading && document.activeElement === document.body) heading.focus({ preventScroll: true });
@@ -137,6 +137,7 @@ function App() {
     <aside class="sidebar-right">
       <${People} state=${state} />
       ${facilitator && html`<${TimerControls} state=${state} />`}
+      ${facilitator && html`<${SecondScreen} state=${state} />`}
     </aside>
   </div>`;
 }

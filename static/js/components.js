@@ -1,6 +1,6 @@
 // Building blocks shared by every stage: agenda, people, timer, items, forms.
 import { html, useState, useEffect, useRef, S, t, tn, label, send, page, itemsOf,
-  isFacilitator, isLocked, nameOf, departmentOf } from "./lib.js";
+  isFacilitator, isLocked, nameOf, departmentOf, pictureParams } from "./lib.js";
 
 const CHOICE_ICON = { agree: "✓", abstain: "–", disagree: "✗", block: "⊘" };
 const STATUS_ICON = { open: "○", revealed: "◐", agreed: "✔", rejected: "✘" };
@@ -170,7 +170,7 @@ function tallyKey(tally) {
 
 function VoteResult({ state, item }) {
   return html`<div class="vote-result">
-    <img class="tally-bars" alt="" src=${`/w/${page.code}/items/${item.id}/votes.svg?t=${tallyKey(item.tally)}&lang=${state.you.language}`} width="320" />
+    <img class="tally-bars" alt="" src=${`/w/${page.code}/items/${item.id}/votes.svg?t=${tallyKey(item.tally)}&lang=${state.you.language}${pictureParams()}`} width="320" />
     <p class="tally-text">${["agree", "abstain", "disagree", "block"].map((c) =>
       html`<span key=${c} class=${`choice-${c}`}>${CHOICE_ICON[c]} ${t(c)}: <strong>${item.tally[c]}</strong></span> `)}</p>
     <p class=${`consensus consensus-${item.consensus}`}><span aria-hidden="true">${CONSENSUS_ICON[item.consensus]}</span> ${t(`consensus_${item.consensus}`)}</p>
@@ -422,4 +422,45 @@ function FieldInput({ section, field, kind, stored }) {
       onInput=${typing} onBlur=${commit} onKeyDown=${(e) => e.key === "Enter" && commit(e)} />`;
   }
   return html`<div class="field"><label for=${id}>${label(field)}</label>${input}</div>`;
+}
+
+async function copyText(text, button) {
+  try { await navigator.clipboard.writeText(text); button.textContent = t("copied"); } catch (err) { /* no clipboard */ }
+}
+
+// The facilitator's second screen: their own secret link (to sign in on another machine)
+// and the projector's read-only link. Both are fetched only when asked for.
+export function SecondScreen({ state }) {
+  const [own, setOwn] = useState(null);
+  const [projector, setProjector] = useState(null);
+  if (!isFacilitator(state)) return null;
+  const showOwn = async () => {
+    const response = await fetch(`/w/${page.code}/facilitator-link`, { credentials: "same-origin", cache: "no-store" });
+    if (response.ok) setOwn((await response.json()).facilitator_url);
+  };
+  const makeProjector = async () => {
+    const ack = await send("create_projector_link");
+    if (ack.ok) setProjector(new URL(ack.projector_path, window.location.origin).href);
+  };
+  return html`<section class="card second-screen" aria-labelledby="second-screen-heading">
+    <h2 id="second-screen-heading">${t("second_screen")}</h2>
+    <p class="muted">${t("second_screen_hint")}</p>
+    ${own === null
+      ? html`<button class="button small secondary" onClick=${showOwn}>${t("show_my_link")}</button>`
+      : html`<div class="secret-link">
+        <p class="warning">⚠ ${t("my_link_warning")}</p>
+        <p><a class="mono link-text" href=${own}>${own}</a></p>
+        <p class="row"><button class="button tiny secondary" onClick=${(e) => copyText(own, e.target)}>${t("copy")}</button>
+          <button class="button tiny secondary" onClick=${() => setOwn(null)}>${t("hide_link")}</button></p>
+        <img class="qr" src=${`/w/${page.code}/facilitator-qr.svg`} alt=${t("my_link_qr")} width="160" height="160" />
+      </div>`}
+    <p><a class="button small secondary" href=${page.presentUrl} target="_blank" rel="noopener">${t("present")}</a></p>
+    ${projector === null
+      ? html`<button class="button small secondary" onClick=${makeProjector}>${t("make_projector_link")}</button>`
+      : html`<div class="secret-link">
+        <p class="muted">${t("projector_link_hint")}</p>
+        <p><a class="mono link-text" href=${projector} target="_blank" rel="noopener">${projector}</a></p>
+        <p><button class="button tiny secondary" onClick=${(e) => copyText(projector, e.target)}>${t("copy")}</button></p>
+      </div>`}
+  </section>`;
 }

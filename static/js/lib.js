@@ -46,7 +46,35 @@ async function stillMember() {
   }
 }
 
+// The projector's read-only link has no socket: it asks for the snapshot every two seconds
+// (answered 204 while nothing changed) and sends nothing.
+function poll(onStatus) {
+  let version = null;
+  const once = async () => {
+    try {
+      const since = version === null ? "" : `&since=${version}`;
+      const response = await fetch(`/w/${page.code}/present/state?view=${encodeURIComponent(page.viewToken)}${since}`,
+        { credentials: "omit", cache: "no-store" });
+      if (response.status === 200) {
+        const state = await response.json();
+        version = state.version;
+        listeners.forEach((fn) => fn(state));
+      }
+      onStatus(response.ok ? "online" : "offline");
+    } catch (err) {
+      onStatus("offline");
+    }
+    setTimeout(once, 2000);
+  };
+  once();
+  return { on: () => {} };
+}
+
+// Query parameters every picture of this page carries (the projector link's token).
+export const pictureParams = () => (page.viewToken ? `&view=${encodeURIComponent(page.viewToken)}` : "");
+
 export function connect(onStatus) {
+  if (page.viewToken) return poll(onStatus);
   socket = io({ auth: { code: page.code } });
   socket.on("connect", () => onStatus("online"));
   socket.on("disconnect", async (reason) => {

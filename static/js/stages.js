@@ -1,5 +1,5 @@
 // One panel per stage, each rendered from the `state` snapshot.
-import { html, useState, useRef, useEffect, S, t, label, send, page, itemsOf, isFacilitator, fingerprint, tn } from "./lib.js";
+import { html, useState, useRef, useEffect, S, t, label, send, page, itemsOf, isFacilitator, fingerprint, tn, pictureParams } from "./lib.js";
 import { ItemSection, FieldsForm, ItemCard } from "./components.js";
 import { SlaDocument, Readiness, canFinalize } from "./document.js";
 
@@ -40,7 +40,7 @@ export function diagramSrc(state, kind, extra = "") {
   const content = state.items.filter((i) => i.section === kind)
     .map((i) => [i.id, i.text, i.details, i.status, i.dots, i.position, i.from_draft]);
   const language = state.you.language;
-  return `/w/${page.code}/${kind}.svg?k=${fingerprint([content, language])}&lang=${language}${extra}`;
+  return `/w/${page.code}/${kind}.svg?k=${fingerprint([content, language])}&lang=${language}${extra}${pictureParams()}`;
 }
 
 // The journey map keeps readable text at laptop width: at most as many phase columns side

@@ -248,3 +248,38 @@ def test_pictures_are_never_stale_and_readable(room):
     assert scale * 10 >= 9, f"journey text drawn at {scale * 10:.1f}px"
     room.check(maya, "journey-readable")
     room.assert_clean()
+
+
+def test_second_screen_own_link_and_a_read_only_projector(room):
+    s = Setup(room, delegates=2)
+    console = s.console()
+    console.get_by_role("button", name=s.ui["show_my_link"]).click()
+    link = console.locator(".second-screen a.link-text").first
+    expect(link).to_have_attribute("href", re.compile(r"/facilitate\?key="))
+    qr = console.get_by_role("img", name=s.ui["my_link_qr"])
+    expect(qr).to_be_visible()
+    assert console.evaluate(
+        "() => document.querySelector('.second-screen img.qr').naturalWidth > 0"
+    )
+    room.check(console, "second-screen")
+    # The second machine signs in with the link and gets the console.
+    laptop = room.open("facilitator-laptop", link.get_attribute("href"))
+    expect(laptop.locator(".layout.is-facilitator")).to_be_visible()
+    # The projector link needs no rights and follows the room.
+    console.get_by_role("button", name=s.ui["make_projector_link"]).click()
+    projector_link = console.locator(".second-screen a.link-text").last
+    expect(projector_link).to_have_attribute("href", re.compile(r"/present\?view="))
+    beamer = room.open("projector", projector_link.get_attribute("href"),
+                       viewport={"width": 1920, "height": 1080})  # fmt: skip
+    strings = strings_of(beamer)
+    expect(beamer.locator(".present h1")).to_have_text(strings["stages"]["lobby"]["title"])
+    s.fac({"type": "goto_stage", "stage": "funnel"})
+    expect(beamer.locator(".present h1")).to_have_text(strings["stages"]["funnel"]["title"])
+    expect(beamer.locator("figure.diagram img")).to_be_visible()
+    beamer.wait_for_function(
+        "() => { const i = document.querySelector('figure.diagram img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    expect(beamer.locator("button")).to_have_count(0)  # nothing to press
+    room.check(beamer, "projector-link")
+    room.assert_clean()

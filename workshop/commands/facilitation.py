@@ -2,6 +2,7 @@
 
 import time
 
+from ..domain import codes
 from ..domain.sections import FIELDS
 from ..domain.stages import SECTIONS, STAGES
 from ..i18n import N_
@@ -85,3 +86,15 @@ def set_anonymous(ctx, anonymous):
         "UPDATE workshops SET anonymous_votes = ? WHERE id = ?",
         [int(anonymous), ctx.actor.workshop_id],
     )
+
+
+@command("create_projector_link", FACILITATOR, while_finalized=True)
+def create_projector_link(ctx):
+    """The facilitator makes the projector's own read-only link: it shows the room's screen
+    and can change nothing. A new link ends the previous one. Its token is in the ack only."""
+    token = codes.new_token()
+    ctx.db.execute(
+        "UPDATE workshops SET projector_token_hash = ? WHERE id = ?",
+        [codes.token_hash(token), ctx.actor.workshop_id],
+    )
+    return {"ack": {"projector_path": f"/w/{ctx.workshop['code']}/present?view={token}"}}
