@@ -197,6 +197,9 @@ def _upload():
         if upload is None or not upload.filename:
             raise CommandError("invalid", N_("Choose a file to import."))
         filename, data, fields = upload.filename, upload.read(), request.form
+    elif request.is_json:
+        service.readable(json_body())  # too deep to read: the API's usual answer
+        raise CommandError("invalid", N_("Send the file as multipart/form-data or as the body."))
     elif request.mimetype in RAW_TYPES:
         filename, data, fields = request.args.get("filename", ""), request.get_data(), request.args
     else:
