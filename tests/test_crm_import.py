@@ -237,3 +237,41 @@ def test_each_department_imports_its_own_kpis_and_a_second_import_changes_nothin
     preview = upload(server, created, "hubspot_contacts.csv", token=sales["token"]).json()
     assert preview["to_record"] == 0
     assert {r["change"] for r in preview["rows"]} <= {"same", "skipped"}
+
+
+def test_the_command_line_imports_crm_exports_too(workshops, app, tmp_path):
+    from conftest import fresh_state, send
+
+    from workshop.dashboard.views import import_actuals_command
+
+    workshop, fac, people = workshops.room("en", marketing=1, sales=1)
+    for item in fresh_state(fac)["items"]:
+        send(fac, {"type": "decide", "item_id": item["id"], "outcome": "agreed", "reason": "ok"})
+    digest = send(fac, {"type": "finalize"})["document_hash"]
+    for _, sio in people:
+        assert send(sio, {"type": "sign", "document_hash": digest})["ok"]
+    runner = app.test_cli_runner()
+    leads = str(FIXTURES / "salesforce_leads.csv")
+
+    asked = runner.invoke(import_actuals_command, [workshop["code"], leads])
+    assert asked.exit_code == 1 and "--date-order" in asked.output
+    preview = runner.invoke(
+        import_actuals_command, [workshop["code"], leads, "--date-order", "dmy", "--preview"]
+    )
+    assert preview.exit_code == 0, preview.output
+    assert "4 actuals would be recorded (salesforce_leads)." in preview.output
+    done = runner.invoke(import_actuals_command, [workshop["code"], leads, "--date-order", "dmy"])
+    assert done.exit_code == 0 and "4 actuals recorded" in done.output
+    again = runner.invoke(import_actuals_command, [workshop["code"], leads, "--date-order", "dmy"])
+    assert "0 actuals recorded" in again.output and "\tsame" in again.output
+
+    xlsx = runner.invoke(
+        import_actuals_command, [workshop["code"], str(FIXTURES / "salesforce_opportunities.xlsx")]
+    )
+    assert xlsx.exit_code == 0 and "3 actuals recorded" in xlsx.output
+
+    broken = tmp_path / "deals.csv"
+    text = (FIXTURES / "hubspot_deals.csv").read_text(encoding="utf-8-sig")
+    broken.write_text(text.replace("25000.00", "lots"), encoding="utf-8")
+    refused = runner.invoke(import_actuals_command, [workshop["code"], str(broken)])
+    assert refused.exit_code == 1 and "line 6, Amount: lots is not an amount." in refused.output
