@@ -376,6 +376,11 @@ def ui():
         "amend_changed": _("Changed"),
         "amend_reopened": _("Under discussion again"),
         "amend_field": _("Captured value changed"),
+        "start_amendment": _("Start an amendment"),
+        "amend_confirm": _(
+            "Open the workshop again to amend signed version %(n)s? It stays in force until "
+            "the new version is signed."
+        ),
         "what_changed": _("What changed"),
         "change_added": _("Added"),
         "change_removed": _("Removed"),

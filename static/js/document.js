@@ -216,7 +216,9 @@ export function SlaDocument({ info, present }) {
         ? html`<p class="hash"><span class="muted">SHA-256</span> <code>${doc.document_hash}</code></p>`
         : html`<p class="hash muted">${t("hash_pending")}</p>`}
       ${error && html`<p class="error" role="status">${t("document_error", { error })}</p>`}
-      ${(doc.status !== "open" || since) && html`<p class="doc-links"><a href=${`/w/${page.code}/versions`}>${t("version_history")}</a></p>`}
+      ${(doc.status !== "open" || since) && html`<p class="doc-links row"><a href=${`/w/${page.code}/versions`}>${t("version_history")}</a>
+        ${doc.status === "signed" && page.view === "console" && html`<button class="button small secondary" type="button"
+          onClick=${() => window.confirm(t("amend_confirm", { n: doc.version })) && send("start_amendment")}>${t("start_amendment")}</button>`}</p>`}
       ${since && (changedParts.length > 0
         ? html`<div class="changed-summary"><p><strong><span aria-hidden="true">✎</span> ${t("changed_parts", { n: since })}</strong></p>
             <ul>${changedParts.map((p) => html`<li key=${p.id}><a href=${`#doc-${p.id}`}>${p.title}</a></li>`)}</ul></div>`
