@@ -275,3 +275,63 @@ def test_the_command_line_imports_crm_exports_too(workshops, app, tmp_path):
     broken.write_text(text.replace("25000.00", "lots"), encoding="utf-8")
     refused = runner.invoke(import_actuals_command, [workshop["code"], str(broken)])
     assert refused.exit_code == 1 and "line 6, Amount: lots is not an amount." in refused.output
+
+
+def test_files_are_read_as_exports_write_them():
+    import io
+    import zipfile
+
+    import pytest
+
+    from workshop.dashboard import imports
+
+    header = "Deal Name;Deal Stage;Amount;Close Date\r\n"
+    rows = ["Café;Closed Won;1.250,00;23/11/2026\r\n", "Ünïcode;Closed Lost;;24/11/2026\r\n"]
+    text = header + "".join(rows)
+    for data in (text.encode("utf-8"), text.encode("utf-8-sig"), text.encode("cp1252"),
+                 text.encode("utf-16")):  # fmt: skip
+        found, table, lines = imports.read_table("deals.csv", data)
+        assert found == ["Deal Name", "Deal Stage", "Amount", "Close Date"]
+        assert [r["Deal Name"] for r in table] == ["Café", "Ünïcode"] and lines == [2, 3]
+    # A quoted cell over two lines: the next row is named by the line it starts on.
+    quoted = (
+        'Deal Name,Deal Stage,Close Date\n"Two\nlines",closedwon,2026-11-02\nx,closedlost,bad\n'
+    )
+    _, table, lines = imports.read_table("deals.csv", quoted.encode())
+    assert lines == [2, 4] and table[0]["Deal Name"] == "Two\nlines"
+    with pytest.raises(imports.ImportRefused) as empty:
+        imports.read_table("x.csv", b"\n\n")
+    assert empty.value.problems[0][2] == "The file is empty."
+
+    # An XLSX that unpacks to more than 200 MB is refused before it is parsed.
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            for _ in range(210):
+                member.write(b"\0" * (1024 * 1024))
+    assert len(bomb.getvalue()) < 1024 * 1024
+    with pytest.raises(imports.ImportRefused) as refused:
+        imports.read_table("big.xlsx", bomb.getvalue())
+    assert "too large" in refused.value.problems[0][2]
+
+
+def test_a_deal_closed_in_a_period_that_has_not_started_is_skipped(workshops, app, tmp_path):
+    from datetime import date, timedelta
+
+    from conftest import fresh_state, send
+
+    from workshop.dashboard.views import import_actuals_command
+
+    workshop, fac, people = workshops.room("en", marketing=1, sales=1)
+    for item in fresh_state(fac)["items"]:
+        send(fac, {"type": "decide", "item_id": item["id"], "outcome": "agreed", "reason": "ok"})
+    digest = send(fac, {"type": "finalize"})["document_hash"]
+    for _, sio in people:
+        assert send(sio, {"type": "sign", "document_hash": digest})["ok"]
+    later = date.today() + timedelta(days=40)
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Deal Name,Deal Stage,Amount,Close Date\nA,Closed Won,100,2026-10-08\n"
+                     f"B,Closed Won,100,{later.isoformat()}\n", encoding="utf-8")  # fmt: skip
+    result = app.test_cli_runner().invoke(import_actuals_command, [workshop["code"], str(deals)])
+    assert result.exit_code == 0, result.output
+    assert "2026-10\t100" in result.output and "\tskipped" in result.output

@@ -20,12 +20,14 @@ from datetime import datetime
 
 from ..commands import CommandError, execute
 from ..domain import crm
+from ..domain import kpis as period_kinds
 from ..i18n import N_
 from . import board
 
 COLUMNS = ("kpi", "period", "value")
 DATE_ORDERS = crm.DATE_ORDERS
 MAX_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED = 200 * 1024 * 1024  # an XLSX is a zip: what it may unpack to
 MAX_ROWS = 100_000  # rows of the file
 MAX_RECORDS = 2_000  # actuals one import records
 HEADER_SEARCH = 20  # an XLSX report may have title rows above its header
@@ -106,6 +108,10 @@ def _xlsx_rows(data):
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+        if unpacked > MAX_UNPACKED:  # a small file that unpacks to gigabytes
+            raise refused(N_("The file is too large (at most 10 MB)."))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
         raise refused(N_("This file cannot be read as an XLSX workbook.")) from None
@@ -246,6 +252,13 @@ def plan(db, member_id, workshop_id, filename, data, date_order=None, now=None):
         raise refused(N_("The file gives more than 2,000 values: import a shorter period."))
     recorded = board.actuals(db, workshop_id)
     shown, skipped, problems = [], {}, []
+    today = (now or datetime.now()).date()
+
+    def skip(row, reason):
+        row["change"] = "skipped"
+        entry = {"kpi_id": row["kpi_id"], "kpi": row["kpi"], "reason": reason}
+        skipped.setdefault((row["kpi_id"], reason), entry)
+
     for row in rows:
         old = recorded.get(row["kpi_id"], {}).get(row["period"])
         old_value = old["value"] if old else None
@@ -253,14 +266,17 @@ def plan(db, member_id, workshop_id, filename, data, date_order=None, now=None):
         kpi = kpis[row["kpi_id"]]
         shown.append({**row, "kpi": kpi["text"], "measure": kpi["measure"], "unit": kpi["unit"],
                       "old_value": old_value, "change": change})  # fmt: skip
-    to_try = [row for row in shown if row["change"] != "same"]
+        if (
+            kind != "actuals"
+            and period_kinds.parse_period(row["period"], kpi["period"]).start > today
+        ):
+            skip(shown[-1], NOT_STARTED)  # a deal closed "next week": not a period yet
+    to_try = [row for row in shown if row["change"] in ("new", "changed")]
     for row, error in zip(to_try, _dry_run(db, member_id, to_try), strict=True):
         if error is None:
             continue
         if error.code == "forbidden" and kind != "actuals":
-            row["change"] = "skipped"
-            skipped.setdefault(row["kpi_id"], {"kpi_id": row["kpi_id"], "kpi": row["kpi"],
-                                               "reason": error.message})  # fmt: skip
+            skip(row, error.message)
         else:
             column = "period" if row["line"] is not None else row["kpi"]
             problems.append((row["line"], column, error.message, error.params))
@@ -313,6 +329,9 @@ def agreed_hours(db, workshop_id):
     version = board.signed_version(db, workshop_id)
     fields = (version or {}).get("data", {}).get("fields") or {}
     return (fields.get("process") or {}).get("first_contact_hours")
+
+
+NOT_STARTED = N_("That period has not started yet.")
 
 
 class _Rollback(Exception):
