@@ -5,6 +5,7 @@ a KPI linked to the reverse funnel takes the figure that version computed. Actua
 latest value recorded per period; earlier rows for that period are its history.
 """
 
+import re
 from datetime import date, timedelta
 
 from ..document import versions
@@ -179,7 +180,8 @@ def escalations(db, workshop_id, version=None):
                 "period": row["period"],
                 "opened_at": row["opened_at"],
                 "closed_at": row["closed_at"],
-                "rung_title": rung.get("text") or "",
+                # "1. Team leads" reads "Rung 1 · Team leads" beside its number.
+                "rung_title": re.sub(r"^\s*\d+\s*[.):]\s*", "", rung.get("text") or ""),
                 "who": (rung.get("details") or {}).get("who") or "",
                 "history": history.get(row["id"], []),
             }

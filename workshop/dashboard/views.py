@@ -89,7 +89,7 @@ def moment(iso, workshop):
         return ""
     zone = ZoneInfo(workshop["time_zone"] or "Europe/Amsterdam")
     return babel_dates.format_datetime(
-        datetime.fromisoformat(iso), "medium", tzinfo=zone, locale=str(get_locale())
+        datetime.fromisoformat(iso), "d MMM y, HH:mm", tzinfo=zone, locale=str(get_locale())
     )
 
 
