@@ -350,7 +350,7 @@ def test_a_red_kpi_reaches_every_dashboard_and_the_webhook(tmp_path):
     receiver = Receiver(fail_first=1)  # the first delivery fails: the retry brings it
     server = Server(tmp_path, {"WEBHOOK_ALLOW_PRIVATE": "1", "AFTERCARE_INTERVAL": "0.3"})
     server.start()
-    clients = []
+    clients, texts = [], []
     try:
         code, fac, (mia, sam) = http_signed(server)
         assert command(server, code, fac, {"type": "set_webhook", "url": receiver.url})["ok"]
@@ -358,7 +358,8 @@ def test_a_red_kpi_reaches_every_dashboard_and_the_webhook(tmp_path):
         for token in (fac, sam["token"]):
             sio = socketio_client.Client()
             seen = []
-            sio.on("state", lambda s, seen=seen: seen.append(s["version"]))
+            sio.on("state", lambda s, seen=seen: seen.append(s["version"]) or texts.append(
+                json.dumps(s)))  # fmt: skip
             sio.connect(server.url, auth={"token": token}, transports=["websocket"])
             clients.append((sio, seen))
         headers = {"Authorization": f"Bearer {mia['token']}"}
@@ -400,6 +401,8 @@ def test_a_red_kpi_reaches_every_dashboard_and_the_webhook(tmp_path):
         board = requests.get(f"{server.url}/api/workshops/{code}/dashboard", headers=headers,
                              timeout=30).json()  # fmt: skip
         assert board["escalations"][0]["rung"] == 2
+        # The webhook's URL (a secret) is never in the JSON or a broadcast.
+        assert texts and not any("/hooks/abc" in t for t in texts + [json.dumps(board)])
     finally:
         for sio, _ in clients:
             sio.disconnect()
