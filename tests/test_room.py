@@ -234,3 +234,63 @@ def test_the_facilitator_sees_their_own_link_for_a_second_machine(workshops, app
     delegate.set_cookie(f"sla_{code}", people[0][0]["token"])
     assert delegate.get(f"/w/{code}/facilitator-link").status_code == 403
     assert delegate.get(f"/w/{code}/facilitator-qr.svg").status_code == 403
+
+
+def test_the_default_agenda_fits_a_half_day_with_breaks():
+    from workshop.domain import stages
+
+    rows = stages.agenda()
+    assert stages.agenda_total() <= stages.HALF_DAY_MINUTES
+    assert [r["kind"] for r in rows].count("break") >= 1
+    assert [r["stage"] for r in rows if r["kind"] == "stage"] == list(stages.STAGES)
+    # Rows follow each other without gaps.
+    for before, after in zip(rows, rows[1:], strict=False):
+        assert after["start"] == before["start"] + before["minutes"]
+
+
+@pytest.mark.parametrize(
+    "plan, stage, into, planned",
+    [
+        ({}, "lobby", 3, 3),
+        ({}, "funnel", 30, 25),  # at most the stage's own plan
+        ({}, "definitions", 0, 105),  # after the first break
+        ({"funnel": 40}, "journey", 10, 55),
+    ],
+)
+def test_planned_until(plan, stage, into, planned):
+    from workshop.domain import stages
+
+    assert stages.planned_until(plan, stage, into) == planned
+
+
+def test_the_facilitator_plans_each_stage_and_the_clock_starts_after_the_lobby(workshops):
+    _, fac, people = workshops.room()
+    state = last_state(fac)
+    assert state["plan"]["elapsed_seconds"] is None
+    assert state["plan"]["minutes"]["definitions"] == 25
+    assert (
+        send(people[0][1], {"type": "set_stage_plan", "stage": "kpis", "minutes": 5})["code"]
+        == "forbidden"
+    )
+    assert send(fac, {"type": "set_stage_plan", "stage": "definitions", "minutes": 40})["ok"]
+    assert send(fac, {"type": "set_stage_plan", "stage": "kpis", "minutes": 999})["code"] == (
+        "invalid"
+    )
+    plan = last_state(people[1][1])["plan"]
+    assert plan["minutes"]["definitions"] == 40
+    assert plan["total_minutes"] == 245  # 15 more than the default half-day
+    assert send(fac, {"type": "goto_stage", "stage": "funnel"})["ok"]
+    plan = last_state(fac)["plan"]
+    assert plan["elapsed_seconds"] == 0 and plan["stage_elapsed_seconds"] == 0
+
+
+def test_the_spotlight_puts_one_item_on_the_projector(workshops):
+    _, fac, people = workshops.room()
+    item_id = ids(last_state(fac), "mql")[0]
+    assert last_state(people[0][1])["spotlight"] is None
+    assert send(people[0][1], {"type": "spotlight", "item_id": item_id})["code"] == "forbidden"
+    assert send(fac, {"type": "spotlight", "item_id": item_id})["ok"]
+    assert last_state(people[0][1])["spotlight"] == item_id
+    assert send(fac, {"type": "spotlight", "item_id": 10**9})["code"] == "not_found"
+    assert send(fac, {"type": "spotlight", "item_id": None})["ok"]
+    assert last_state(people[0][1])["spotlight"] is None

@@ -154,6 +154,8 @@ MATRIX = {
     "create_dashboard_link": (FACILITATOR, lambda r: {}),
     "revoke_dashboard_links": (FACILITATOR, lambda r: {}),
     "create_projector_link": (FACILITATOR, lambda r: {}),
+    "set_stage_plan": (FACILITATOR, lambda r: {"stage": "kpis", "minutes": 20}),
+    "spotlight": (FACILITATOR, lambda r: {"item_id": r.item["Pricing page"]}),
     "acknowledge_escalation": (BOTH, lambda r: {"escalation_id": r.escalation()}),
     "resolve_escalation": (BOTH, lambda r: {"escalation_id": r.escalation(), "note": "Done"}),
     "set_webhook": (FACILITATOR, lambda r: {"url": "https://hooks.example.com/services/x"}),

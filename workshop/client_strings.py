@@ -434,6 +434,29 @@ def ui():
         "projector_link_hint": _(
             "Read-only: it shows the projector view and changes nothing. A new link ends this one."
         ),
+        "left_to_vote": _("%(n)s of %(total)s left to vote on in %(stage)s"),
+        "all_voted_stage": _("You have voted on every open item of this stage."),
+        "view_mode": _("Show items as"),
+        "view_cards": _("Cards"),
+        "view_list": _("Quick list"),
+        "quick_keys": _(
+            "Keys on a row: 1 agree · 2 abstain · 3 disagree · 4 block · ↓ ↑ next and "
+            "previous item."
+        ),
+        "spotlight_on": _("On the projector"),
+        "spotlight_off": _("Off the projector"),
+        "progress_counts": _(
+            "%(agreed)s agreed · %(revealed)s revealed · %(open)s open of %(total)s"
+        ),
+        "plan_left": _("plan: %(n)s min left"),
+        "clock": _("%(elapsed)s of %(total)s"),
+        "on_plan": _("on plan"),
+        "agenda_plan": _("The half-day"),
+        "starts_at": _("Starts"),
+        "stage_column": _("Stage"),
+        "break": _("Break"),
+        "agenda_total": _("%(total)s in all, breaks included (a half-day is %(max)s)."),
+        "plan_minutes_for": _("Planned minutes for %(stage)s"),
         "reopened_note": _(
             "The facilitator reopened the document after version %(n)s: its signatures are "
             "void. Version %(next)s is finalized and signed again once the changes are agreed."
@@ -448,6 +471,18 @@ def plurals():
         "dots": lambda n: ngettext("%(n)s dot", "%(n)s dots", n, n="%(n)s"),
         "review_open": lambda n: ngettext(
             "%(n)s item is still open.", "%(n)s items are still open.", n, n="%(n)s"
+        ),
+        "next_open_items": lambda n: ngettext(
+            "%(n)s item of this stage is still open.",
+            "%(n)s items of this stage are still open.",
+            n,
+            n="%(n)s",
+        ),
+        "minutes_behind": lambda n: ngettext(
+            "%(n)s minute behind plan", "%(n)s minutes behind plan", n, n="%(n)s"
+        ),
+        "minutes_ahead": lambda n: ngettext(
+            "%(n)s minute ahead of plan", "%(n)s minutes ahead of plan", n, n="%(n)s"
         ),
         "reveal_skipped": lambda n: ngettext(
             "%(n)s item has fewer than half of the votes and stays hidden: reveal it on its "

@@ -250,7 +250,8 @@ def dashboard_links(db):
 def room_pace(db):
     """The room at the pace of a half-day: an item edited after votes shows "edited — vote
     again"; a read-only projector token (stored hashed); the planned minutes per stage
-    (JSON, the agenda's defaults where absent) and when the workshop and its stage began."""
+    (JSON, the agenda's defaults where absent), when the workshop and its stage began, and
+    the item the facilitator puts in the projector's spotlight."""
     db.executescript(
         """
         ALTER TABLE items ADD COLUMN edited_at TEXT;
@@ -258,6 +259,7 @@ def room_pace(db):
         ALTER TABLE workshops ADD COLUMN stage_plan TEXT NOT NULL DEFAULT '{}';
         ALTER TABLE workshops ADD COLUMN started_at REAL;
         ALTER TABLE workshops ADD COLUMN stage_started_at REAL;
+        ALTER TABLE workshops ADD COLUMN spotlight_item_id INTEGER REFERENCES items(id);
         CREATE UNIQUE INDEX workshops_projector_token ON workshops(projector_token_hash);
         """
     )

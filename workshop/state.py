@@ -70,6 +70,8 @@ def shared_state(db, workshop_id):
         "locked_sections": store.from_json(workshop["locked_sections"]),
         "anonymous_votes": anonymous,
         "timer": timer_state(workshop),
+        "plan": plan_state(workshop),
+        "spotlight": workshop.get("spotlight_item_id"),
         "targets": targets_state(fields, [i for i in items if i["section"] == "funnel"]),
         "signoff": signoff_state(db, workshop),
     }
@@ -134,6 +136,25 @@ def live_kpi_targets(state):
     )
     kpis = [i for i in state["items"] if i["section"] == "kpis" and i["status"] != "rejected"]
     return {str(k): v for k, v in readiness.linked_kpi_targets(kpis, computed).items()}
+
+
+def plan_state(workshop):
+    """The half-day plan and the clock: planned minutes per stage, the agenda with breaks,
+    seconds since the start and since the stage began (at the time of this snapshot)."""
+    plan = store.from_json(workshop.get("stage_plan")) or {}
+    now = time.time()
+
+    def since(moment):
+        return None if moment is None else max(0, round(now - moment))
+
+    return {
+        "minutes": stages.planned_minutes(plan),
+        "agenda": stages.agenda(plan),
+        "total_minutes": stages.agenda_total(plan),
+        "half_day_minutes": stages.HALF_DAY_MINUTES,
+        "elapsed_seconds": since(workshop.get("started_at")),
+        "stage_elapsed_seconds": since(workshop.get("stage_started_at")),
+    }
 
 
 def timer_state(workshop):

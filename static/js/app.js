@@ -1,6 +1,7 @@
 // The page script: connect, receive each `state` snapshot, render the view for this person.
 import { html, render, useState, useEffect, S, t, tn, label, root, page, connect, onState, onError, send, itemsOf } from "./lib.js";
-import { Agenda, StageHeader, People, Timer, TimerControls, ItemCard, StatusBadge, FieldsForm, SecondScreen } from "./components.js";
+import { Agenda, StageHeader, People, Timer, TimerControls, ItemCard, StatusBadge, FieldsForm, SecondScreen, WorkshopClock,
+  Spotlight, SectionProgress } from "./components.js";
 import { PANELS, JoinInfo, ReverseFunnel, ReviewTotals, diagramSrc } from "./stages.js";
 import { SlaDocument, useDocument, showsDocument } from "./document.js";
 
@@ -63,6 +64,14 @@ function PresentItems({ state, viewer }) {
 
 function Present({ state, doc }) {
   const viewer = { ...state, you: { ...state.you, role: "viewer" } };
+  const spotlit = state.spotlight && state.items.find((i) => i.id === state.spotlight);
+  const sections = S.sections_by_stage[state.stage] || [];
+  if (spotlit) {
+    return html`<div class="present present-spotlight">
+      <header class="present-head"><${Agenda} state=${viewer} /><${Timer} state=${state} large=${true} /></header>
+      <${Spotlight} state=${state} item=${spotlit} />
+    </div>`;
+  }
   const ready = state.participants.filter((p) => p.ready).length;
   const signed = new Set(state.signoff.signatures.map((s) => s.participant_id));
   return html`<div class="present">
@@ -72,6 +81,7 @@ function Present({ state, doc }) {
     </header>
     <h1>${S.stages[state.stage].title}</h1>
     <p class="lead">${S.stages[state.stage].text}</p>
+    <${SectionProgress} state=${state} sections=${sections} />
     ${state.stage === "lobby" && html`<${JoinInfo} state=${state} large=${true} />
       <p class="big-count">${t("group_ready", { n: ready, total: state.participants.length })}</p>`}
     ${state.stage === "funnel" && html`<figure class="diagram"><img src=${diagramSrc(state, "funnel")} alt=${t("funnel_diagram")} /></figure>`}
@@ -129,7 +139,7 @@ function App() {
   const facilitator = state.you.role === "facilitator";
   return html`<div class=${`layout ${facilitator ? "is-facilitator" : "is-delegate"}`}>
     <${Toasts} />
-    <aside class="sidebar-left"><${Agenda} state=${state} /><${LanguageSwitch} state=${state} /></aside>
+    <aside class="sidebar-left"><${Agenda} state=${state} /><${WorkshopClock} state=${state} /><${LanguageSwitch} state=${state} /></aside>
     <section class="stage-panel" aria-labelledby="stage-title">
       <${StageHeader} state=${state}><${Timer} state=${state} /></${StageHeader}>
       <${Panel} state=${state} doc=${doc} />

@@ -31,6 +31,8 @@ export function StageHeader({ state, children }) {
   const index = S.stage_order.indexOf(state.stage);
   const info = S.stages[state.stage];
   const facilitator = isFacilitator(state);
+  const open = (S.sections_by_stage[state.stage] || []).flatMap((s) => itemsOf(state, s))
+    .filter((i) => i.status === "open" || i.status === "revealed").length;
   return html`<header class="stage-header">
     <p class="eyebrow">${t("stage_of", { n: index + 1, total: S.stage_order.length })}
       ${" · "}${t("minutes", { n: plannedMinutes(state, state.stage) })}</p>
@@ -40,10 +42,23 @@ export function StageHeader({ state, children }) {
       <button class="button secondary" disabled=${index === 0}
         onClick=${() => send("goto_stage", { stage: S.stage_order[index - 1] })}><span aria-hidden="true">←</span> ${t("previous")}</button>
       <button class="button primary" disabled=${index === S.stage_order.length - 1}
+        aria-describedby=${open > 0 ? "next-warning" : null}
         onClick=${() => send("goto_stage", { stage: S.stage_order[index + 1] })}>${t("next")} <span aria-hidden="true">→</span></button>
-    </div>`}
+    </div>
+    ${open > 0 && index < S.stage_order.length - 1 && html`<p class="warning next-warning" id="next-warning">⚠ ${tn("next_open_items", open)}</p>`}`}
+    ${state.you.role === "participant" && html`<${OwnProgress} state=${state} />`}
     ${children}
   </header>`;
+}
+
+// Each delegate's own progress in the stage: how many open items still wait for their vote.
+function OwnProgress({ state }) {
+  const open = (S.sections_by_stage[state.stage] || []).flatMap((s) => itemsOf(state, s))
+    .filter((i) => i.status === "open");
+  if (!open.length) return null;
+  const left = open.filter((i) => !state.you.vote_by_item[String(i.id)]).length;
+  return html`<p class=${`own-progress ${left ? "" : "ok"}`} role="status">
+    ${left ? t("left_to_vote", { n: left, total: open.length, stage: S.stages[state.stage].title }) : `✔ ${t("all_voted_stage")}`}</p>`;
 }
 
 function departmentLabel(department) {
@@ -116,9 +131,11 @@ export function Timer({ state, large }) {
 }
 
 export function TimerControls({ state }) {
-  const planned = plannedMinutes(state, state.stage);
-  const [minutes, setMinutes] = useState(planned);
-  useEffect(() => setMinutes(planned), [state.stage, planned]);
+  const clock = useClock(state);
+  const left = Math.max(1, Math.round(plannedMinutes(state, state.stage) - clock.stageSeconds / 60));
+  const [minutes, setMinutes] = useState(left);
+  // A new stage (or a new plan) suggests what is left of the stage's planned minutes.
+  useEffect(() => setMinutes(left), [state.stage, plannedMinutes(state, state.stage)]);
   return html`<section class="card timer-controls" aria-labelledby="timer-heading">
     <h2 id="timer-heading">${t("timer")}</h2>
     <${Timer} state=${state} />
@@ -128,6 +145,7 @@ export function TimerControls({ state }) {
           onInput=${(e) => setMinutes(Number(e.target.value) || 1)} />
       </label>
       <button class="button primary small" type="submit">${t("start_timer")}</button>
+      <span class="muted timer-suggestion">${t("plan_left", { n: left })}</span>
       ${state.timer && html`<button class="button secondary small" type="button" onClick=${() => send("stop_timer")}>${t("stop_timer")}</button>`}
     </form>
     <label class="inline">
@@ -135,6 +153,77 @@ export function TimerControls({ state }) {
         onChange=${(e) => send("set_anonymous", { anonymous: e.target.checked })} /> ${t("anonymous")}
     </label>
   </section>`;
+}
+
+// Seconds since the workshop left the lobby and since the stage began, counted on from the
+// snapshot's arrival (the server says how far along it was when it sent it).
+export function useClock(state) {
+  const [now, setNow] = useState(Date.now());
+  const arrival = useRef({ version: null, at: Date.now() });
+  if (arrival.current.version !== state.version) arrival.current = { version: state.version, at: Date.now() };
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, []);
+  const plan = state.plan || {};
+  const extra = Math.max(0, Math.round((now - arrival.current.at) / 1000));
+  const on = (seconds) => (seconds === null || seconds === undefined ? null : seconds + extra);
+  return { elapsed: on(plan.elapsed_seconds), stageSeconds: on(plan.stage_elapsed_seconds) || 0 };
+}
+
+const hm = (minutes) => `${Math.floor(minutes / 60)}:${String(Math.floor(minutes % 60)).padStart(2, "0")}`;
+
+function plannedUntil(state, minutesInStage) {
+  const row = ((state.plan || {}).agenda || []).find((r) => r.kind === "stage" && r.stage === state.stage);
+  return row ? row.start + Math.min(minutesInStage, row.minutes) : 0;
+}
+
+// Elapsed against planned time for the whole workshop, and how far ahead or behind.
+export function WorkshopClock({ state }) {
+  const clock = useClock(state);
+  if (!state.plan || clock.elapsed === null) return null;
+  const elapsed = clock.elapsed / 60;
+  const planned = plannedUntil(state, clock.stageSeconds / 60);
+  const drift = Math.round(elapsed - planned);
+  return html`<p class=${`workshop-clock ${drift > 5 ? "behind" : ""}`} role="status" aria-live="off">
+    <span>${t("clock", { elapsed: hm(elapsed), total: hm(state.plan.total_minutes) })}</span>
+    <span class="clock-drift">${drift > 0 ? tn("minutes_behind", drift) : drift < 0 ? tn("minutes_ahead", -drift) : t("on_plan")}</span>
+  </p>`;
+}
+
+// The half-day from the plan: every stage with its start and minutes, breaks between; the
+// facilitator changes a stage's minutes here (in the lobby).
+export function AgendaPlan({ state }) {
+  const plan = state.plan;
+  if (!plan) return null;
+  const facilitator = isFacilitator(state);
+  const over = plan.total_minutes > plan.half_day_minutes;
+  return html`<section class="card agenda-plan" aria-labelledby="agenda-plan-heading">
+    <h2 id="agenda-plan-heading">${t("agenda_plan")}</h2>
+    <table class="data"><thead><tr><th scope="col">${t("starts_at")}</th><th scope="col">${t("stage_column")}</th>
+      <th scope="col" class="num">${t("minutes_short")}</th></tr></thead>
+      <tbody>${plan.agenda.map((row) => html`<tr key=${row.kind === "break" ? `break-${row.start}` : row.stage}
+          class=${row.kind === "break" ? "agenda-break" : ""}>
+        <td class="mono">${hm(row.start)}</td>
+        <th scope="row">${row.kind === "break" ? t("break") : S.stages[row.stage].title}</th>
+        <td class="num">${row.kind === "stage" && facilitator
+          ? html`<${PlanInput} stage=${row.stage} minutes=${row.minutes} />`
+          : row.minutes}</td></tr>`)}</tbody></table>
+    <p class=${over ? "warning" : "ok"}>${over ? "⚠ " : "✔ "}${t("agenda_total", { total: hm(plan.total_minutes), max: hm(plan.half_day_minutes) })}</p>
+  </section>`;
+}
+
+function PlanInput({ stage, minutes }) {
+  const [draft, setDraft] = useState(null);
+  const commit = async (e) => {
+    if (draft === null || e.target.value === "") return;
+    const ack = await send("set_stage_plan", { stage, minutes: Number(e.target.value) });
+    if (ack.ok) setDraft(null);
+  };
+  return html`<input type="number" min="0" max="240" step="5" class="narrow-input" value=${draft ?? minutes}
+    aria-label=${t("plan_minutes_for", { stage: S.stages[stage].title })}
+    onInput=${(e) => setDraft(e.target.value)} onBlur=${commit}
+    onKeyDown=${(e) => e.key === "Enter" && commit(e)} />`;
 }
 
 // The facilitator's plan for a stage (state.plan), else the agenda's typical minutes.
@@ -247,6 +336,7 @@ export function ItemCard({ state, item, extra, compact }) {
       ${(item.status === "open" || item.status === "revealed") && html`<${DecisionControls} item=${item} />`}
       ${item.status !== "open" && html`<button class="button small secondary" onClick=${() => send("reopen_item", { item_id: item.id })}><span aria-hidden="true">↺</span> ${t("reopen_item")}</button>`}
       ${!editing && html`<button class="button small secondary" onClick=${() => setEditing(true)}><span aria-hidden="true">✎</span> ${t("edit")}</button>`}
+      <${SpotlightButton} state=${state} item=${item} />
       <button class="button small secondary" aria-label=${t("move_up")} title=${t("move_up")} onClick=${() => send("move_item", { item_id: item.id, direction: "up" })}>↑</button>
       <button class="button small secondary" aria-label=${t("move_down")} title=${t("move_down")} onClick=${() => send("move_item", { item_id: item.id, direction: "down" })}>↓</button>
     </div>`}
@@ -353,15 +443,23 @@ export function SectionLock({ state, section }) {
 export function ItemSection({ state, section, filter, proposeDefaults, phases, extra }) {
   let items = itemsOf(state, section);
   if (filter) items = items.filter(filter);
+  const [mode, setMode] = useViewMode();
+  const votable = items.some((i) => i.status === "open") && !extra;
+  const quick = mode === "list" && votable;
   return html`<section class="item-section" aria-labelledby=${`sec-${section}`}>
     <div class="section-head">
       <h2 id=${`sec-${section}`}>${S.sections[section]}</h2>
+      ${votable && html`<div class="view-toggle" role="group" aria-label=${t("view_mode")}>
+        <button class="button tiny secondary" aria-pressed=${!quick} onClick=${() => setMode("cards")}>${t("view_cards")}</button>
+        <button class="button tiny secondary" aria-pressed=${quick} onClick=${() => setMode("list")}>${t("view_list")}</button>
+      </div>`}
       <${SectionLock} state=${state} section=${section} />
     </div>
     ${isLocked(state, section) && isFacilitator(state) && html`<p class="locked-note">${t("locked")}</p>`}
     ${items.length === 0 && html`<p class="muted">${t("nothing_yet")}</p>`}
-    <div class="items">${items.map((item) => html`<${ItemCard} key=${item.id} state=${state} item=${item}
-      extra=${extra && extra(item)} />`)}</div>
+    ${quick ? html`<${QuickList} state=${state} section=${section} items=${items} />`
+      : html`<div class="items">${items.map((item) => html`<${ItemCard} key=${item.id} state=${state} item=${item}
+      extra=${extra && extra(item)} />`)}</div>`}
     <${ProposeForm} state=${state} section=${section} defaults=${proposeDefaults || {}} phases=${phases} />
   </section>`;
 }
@@ -392,15 +490,23 @@ export function FieldsForm({ state, section, only }) {
 // (or press Enter): snapshots arriving meanwhile (a vote, someone connecting) do not reset it.
 function FieldInput({ section, field, kind, stored }) {
   const [draft, setDraft] = useState(null);
+  const saved = useRef(false);
   const id = `field-${section}-${field}`;
   const value = draft ?? stored;
+  // A saved value stays on screen until the snapshot that carries it arrives.
+  useEffect(() => {
+    if (saved.current && draft !== null && String(stored) === String(draft)) {
+      saved.current = false;
+      setDraft(null);
+    }
+  }, [stored, draft]);
   const save = async (next) => {
     if (next === stored) { setDraft(null); return; }
     const ack = await send("set_field", { section, field, value: next });
     // Refused: keep the draft so nothing typed is lost; the toast says why.
-    if (ack.ok) setDraft(null);
+    if (ack.ok) saved.current = true;
   };
-  const typing = (e) => setDraft(e.target.value);
+  const typing = (e) => { saved.current = false; setDraft(e.target.value); };
   if (Array.isArray(kind)) {
     return html`<div class="field"><label for=${id}>${label(field)}</label>
       <select id=${id} value=${stored} onChange=${(e) => save(e.target.value)}>
@@ -463,4 +569,106 @@ export function SecondScreen({ state }) {
         <p><button class="button tiny secondary" onClick=${(e) => copyText(projector, e.target)}>${t("copy")}</button></p>
       </div>`}
   </section>`;
+}
+
+// Cards or the quick list, remembered in this browser.
+const viewListeners = new Set();
+let viewMode = (() => { try { return localStorage.getItem("sla-view") || "cards"; } catch (e) { return "cards"; } })();
+
+function useViewMode() {
+  const [mode, setLocal] = useState(viewMode);
+  useEffect(() => { viewListeners.add(setLocal); return () => viewListeners.delete(setLocal); }, []);
+  const set = (next) => {
+    viewMode = next;
+    try { localStorage.setItem("sla-view", next); } catch (e) { /* private mode */ }
+    viewListeners.forEach((fn) => fn(next));
+  };
+  return [mode, set];
+}
+
+const CHOICES = ["agree", "abstain", "disagree", "block"];
+const KEYS = { 1: "agree", 2: "abstain", 3: "disagree", 4: "block", a: "agree", o: "abstain", d: "disagree", b: "block" };
+
+// One row per item, four vote buttons, keys 1–4 (or a, o, d, b) to vote and ↑/↓ (or k/j) to
+// move: a section voted through in a minute. After a vote the next row has the focus.
+function QuickList({ state, section, items }) {
+  const list = useRef(null);
+  const delegate = state.you.role === "participant";
+  const locked = isLocked(state, section);
+  const rows = () => [...list.current.querySelectorAll("li[data-item]")];
+  const focusRow = (index) => { const all = rows(); if (all[index]) all[index].focus(); };
+  const vote = async (item, choice, index) => {
+    if (!delegate || locked || item.status !== "open") return;
+    const ack = await send("vote", { item_id: item.id, choice });
+    if (ack.ok) focusRow(index + 1);
+  };
+  const onKey = (e, item, index) => {
+    if (e.target.tagName !== "LI" || e.altKey || e.ctrlKey || e.metaKey) return;
+    const key = e.key.toLowerCase();
+    if (KEYS[key]) { e.preventDefault(); vote(item, KEYS[key], index); }
+    else if (key === "arrowdown" || key === "j") { e.preventDefault(); focusRow(index + 1); }
+    else if (key === "arrowup" || key === "k") { e.preventDefault(); focusRow(index - 1); }
+  };
+  return html`<div class="quick">
+    ${delegate && html`<p class="muted quick-keys" id=${`keys-${section}`}>${t("quick_keys")}</p>`}
+    <ol class="quick-list" ref=${list}>${items.map((item, index) => {
+      const mine = state.you.vote_by_item[String(item.id)];
+      return html`<li key=${item.id} data-item=${item.id} tabindex="0" class=${`quick-row status-${item.status}`}
+          aria-label=${item.text} aria-describedby=${delegate ? `keys-${section}` : null} onKeyDown=${(e) => onKey(e, item, index)}>
+        <span class="quick-status" aria-hidden="true">${STATUS_ICON[item.status]}</span>
+        <span class="quick-text">${item.text}</span>
+        ${item.edited && html`<span class="badge edited-badge">${t("edited_vote_again")}</span>`}
+        <span class="quick-meta">${item.status === "open"
+          ? t("votes_cast", { n: item.votes_cast, total: state.participants.length })
+          : item.consensus ? t(`consensus_${item.consensus}`) : t(`status_${item.status}`)}</span>
+        ${delegate && item.status === "open" && html`<span class="quick-votes" role="group" aria-label=${t("tally")}>
+          ${CHOICES.map((c, n) => html`<button key=${c} tabindex="-1" class=${`button tiny vote choice-${c} ${mine === c ? "chosen" : ""}`}
+            aria-pressed=${mine === c} disabled=${locked} title=${`${t(c)} (${n + 1})`}
+            onClick=${() => vote(item, c, index)}><span aria-hidden="true">${CHOICE_ICON[c]}</span><span class="visually-hidden">${t(c)}</span></button>`)}
+        </span>`}
+        ${isFacilitator(state) && html`<${SpotlightButton} state=${state} item=${item} />`}
+      </li>`;
+    })}</ol>
+  </div>`;
+}
+
+// The facilitator puts an item on the projector, or takes it off again.
+export function SpotlightButton({ state, item }) {
+  if (!isFacilitator(state)) return null;
+  const on = state.spotlight === item.id;
+  return html`<button class="button tiny secondary spotlight-button" aria-pressed=${on}
+    onClick=${() => send("spotlight", { item_id: on ? null : item.id })}>
+    <span aria-hidden="true">◉</span> ${on ? t("spotlight_off") : t("spotlight_on")}</button>`;
+}
+
+// The projector's spotlight: one item, large, with its live vote count and, after the reveal,
+// the result and which department has not supported it.
+export function Spotlight({ state, item }) {
+  const total = state.participants.length;
+  return html`<section class="spotlight" aria-labelledby="spotlight-text">
+    <p class="spotlight-section">${S.sections[item.section]} <${StatusBadge} status=${item.status} /></p>
+    <p class="spotlight-text" id="spotlight-text">${item.text}</p>
+    ${item.status === "open"
+      ? html`<p class="spotlight-count" role="status">${t("votes_cast", { n: item.votes_cast, total })}</p>`
+      : item.tally && html`<div class="spotlight-result">
+        <p class="tally-text">${CHOICES.map((c) => html`<span key=${c} class=${`choice-${c}`}>${CHOICE_ICON[c]} ${t(c)}: <strong>${item.tally[c]}</strong></span> `)}</p>
+        <p class=${`consensus consensus-${item.consensus}`}><span aria-hidden="true">${CONSENSUS_ICON[item.consensus]}</span> ${t(`consensus_${item.consensus}`)}</p>
+        ${item.lacking && item.lacking.length > 0 && html`<p class="lacking">${t("lacking_support", { departments: item.lacking.map(label).join(", ") })}</p>`}
+      </div>`}
+  </section>`;
+}
+
+// The projector without a spotlight: each section of the stage at a glance.
+export function SectionProgress({ state, sections }) {
+  const rows = sections.map((section) => {
+    const items = itemsOf(state, section).filter((i) => !(i.section === "journey" && i.details.kind === "phase"));
+    const count = (status) => items.filter((i) => i.status === status).length;
+    return { section, total: items.length, agreed: count("agreed"), revealed: count("revealed"), open: count("open"), rejected: count("rejected") };
+  }).filter((r) => r.total > 0);
+  if (!rows.length) return null;
+  return html`<ul class="section-progress">${rows.map((r) => html`<li key=${r.section}>
+    <span class="sp-name">${S.sections[r.section]}</span>
+    <span class="sp-bar" aria-hidden="true"><span class="sp-agreed" style=${`width:${(100 * r.agreed) / r.total}%`}></span><span class="sp-revealed" style=${`width:${(100 * r.revealed) / r.total}%`}></span></span>
+    <span class="sp-counts">${t("progress_counts", { agreed: r.agreed, revealed: r.revealed, open: r.open, total: r.total })}</span>
+  </li>`)}</ul>`;
 }

@@ -1,6 +1,6 @@
 // One panel per stage, each rendered from the `state` snapshot.
 import { html, useState, useRef, useEffect, S, t, label, send, page, itemsOf, isFacilitator, fingerprint, tn, pictureParams } from "./lib.js";
-import { ItemSection, FieldsForm, ItemCard } from "./components.js";
+import { ItemSection, FieldsForm, ItemCard, AgendaPlan } from "./components.js";
 import { SlaDocument, Readiness, canFinalize } from "./document.js";
 
 function Lobby({ state }) {
@@ -13,6 +13,7 @@ function Lobby({ state }) {
     ${me && html`<button class=${`button ${me.ready ? "secondary" : "primary"}`} aria-pressed=${me.ready}
         onClick=${() => send("set_ready", { ready: !me.ready })}>${me.ready ? t("not_ready_button") : html`<span aria-hidden="true">✓</span> ${t("i_am_ready")}`}</button>
       <p class="muted">${t("waiting_room")}</p>`}
+    <${AgendaPlan} state=${state} />
   </div>`;
 }
 
@@ -27,7 +28,6 @@ export function JoinInfo({ state, large }) {
       <p class="eyebrow">${t("join_link")}</p>
       <p class="join-link"><a href=${page.joinUrl}>${page.joinUrl}</a>
         ${!large && html` <button class="button tiny secondary" onClick=${copy}>${t("copy")}</button>`}</p>
-      ${!large && html`<p><a class="button secondary small" href=${page.presentUrl} target="_blank" rel="noopener">${t("present")}</a></p>`}
     </div>
     <img class="qr" src=${page.qrUrl} alt=${t("qr_alt")} width="180" height="180" />
   </section>`;
@@ -78,6 +78,12 @@ function Dots({ state, item }) {
   const [, redraw] = useState(0);
   if (item.details.kind === "phase" || state.you.role !== "participant") return null;
   const stored = state.you.dots_by_item[String(item.id)] || 0;
+  const pending = wantedDots.get(item.id);
+  // The wish stands until a snapshot shows it (the ack may come before the snapshot), or
+  // for three seconds after its ack if another tab changed the dots meanwhile.
+  if (pending && pending.acked && (stored === pending.count || Date.now() - pending.acked > 3000)) {
+    wantedDots.delete(item.id);
+  }
   const current = () => (wantedDots.has(item.id) ? wantedDots.get(item.id).count : stored);
   const mine = current();
   const total = (state.fields.journey || {}).dots_per_delegate ?? S.default_dots;
@@ -93,8 +99,11 @@ function Dots({ state, item }) {
     const queued = (dotQueues.get(item.id) || Promise.resolve())
       .then(() => send("place_dots", { item_id: item.id, count }));
     dotQueues.set(item.id, queued);
-    await queued;
-    if (wantedDots.get(item.id) === ticket) wantedDots.delete(item.id);
+    const ack = await queued;
+    if (wantedDots.get(item.id) === ticket) {
+      if (ack.ok) ticket.acked = Date.now();
+      else wantedDots.delete(item.id);
+    }
     redraw((n) => n + 1);
   };
   return html`<div class="dots-control" role="group" aria-label=${tn("dots", mine)}>

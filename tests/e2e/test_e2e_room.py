@@ -283,3 +283,98 @@ def test_second_screen_own_link_and_a_read_only_projector(room):
     expect(beamer.locator("button")).to_have_count(0)  # nothing to press
     room.check(beamer, "projector-link")
     room.assert_clean()
+
+
+def test_the_half_day_plan_the_clock_and_the_open_items_warning(room):
+    s = Setup(room, delegates=2)
+    console = s.console()
+    plan = console.locator(".agenda-plan")
+    expect(plan).to_contain_text("3:50")  # the default agenda: 3 h 50 with two breaks
+    expect(plan.locator("tr.agenda-break")).to_have_count(2)
+    definitions = strings_of(console)["stages"]["definitions"]["title"]
+    field = plan.get_by_label(re.compile(re.escape(definitions)))
+    field.fill("40")
+    field.press("Tab")
+    expect(plan).to_contain_text("4:05")
+    expect(plan.locator(".warning")).to_be_visible()  # over the half-day
+    room.check(console, "agenda-plan")
+    console.get_by_role("button", name=re.compile(s.ui["next"])).click()
+    expect(console.locator(".workshop-clock")).to_be_visible()
+    expect(console.locator(".next-warning")).to_be_visible()
+    # The timer suggests what is left of the stage's plan (20 minutes for the funnel).
+    expect(console.locator(".timer-controls input[type=number]")).to_have_value("20")
+    room.check(console, "clock-and-warning")
+    room.assert_clean()
+
+
+SMALLEST_FONT = """() => {
+  let min = 1e9, where = "";
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.textContent.trim()) continue;
+    const el = node.parentElement;
+    if (el.closest(".visually-hidden, script, template")) continue;
+    const box = el.getBoundingClientRect();
+    if (!box.width || !box.height || box.right < 0 || box.bottom < 0) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || style.display === "none") continue;
+    const size = parseFloat(style.fontSize);
+    if (size < min) {
+      min = size;
+      where = `${el.tagName.toLowerCase()}.${el.className}: ${node.textContent.slice(0, 40)}`;
+    }
+  }
+  return { min, where };
+}"""
+
+
+def test_the_quick_list_by_keyboard_and_the_projector_spotlight(room):
+    s = Setup(room, delegates=2)
+    s.fac({"type": "goto_stage", "stage": "definitions"})
+    maya = s.delegate("Maya")
+    mql = s.items("mql")
+    stage_open = sum(
+        1
+        for i in s.state()["items"]
+        if i["section"] in ("mql", "sql", "disqualification", "opportunity")
+    )
+    progress = maya.locator(".own-progress")
+    expect(progress).to_contain_text(f"{stage_open} of {stage_open}")
+    section = maya.locator("section.item-section").first
+    section.get_by_role("button", name=s.ui["view_list"]).click()
+    rows = section.locator("li.quick-row")
+    expect(rows).to_have_count(len(mql))
+    rows.first.focus()
+    maya.keyboard.press("1")  # agree, and the focus moves on
+    expect(rows.nth(1)).to_be_focused()
+    maya.keyboard.press("3")  # disagree
+    expect(rows.nth(2)).to_be_focused()
+    maya.keyboard.press("ArrowUp")
+    expect(rows.nth(1)).to_be_focused()
+    expect(progress).to_contain_text(f"{stage_open - 2} of {stage_open}")
+    mine = s.state(s.tokens["Maya"])["you"]["vote_by_item"]
+    assert mine == {str(mql[0]["id"]): "agree", str(mql[1]["id"]): "disagree"}
+    room.check(maya, "quick-list")
+    # The facilitator puts the first item on the projector: large, live count, result.
+    console = s.console()
+    card = console.get_by_role("article", name=mql[0]["text"], exact=True)
+    card.get_by_role("button", name=re.compile(s.ui["spotlight_on"])).click()
+    path = s.fac({"type": "create_projector_link"})["projector_path"]
+    beamer = room.open("projector", path, viewport={"width": 1920, "height": 1080})
+    expect(beamer.locator(".spotlight-text")).to_have_text(mql[0]["text"])
+    expect(beamer.locator(".spotlight-count")).to_contain_text("1 of 2 voted")
+    s.command(s.tokens["Sofia"], {"type": "vote", "item_id": mql[0]["id"], "choice": "disagree"})
+    expect(beamer.locator(".spotlight-count")).to_contain_text("2 of 2 voted")
+    measured = beamer.evaluate(SMALLEST_FONT)
+    assert measured["min"] >= 18, measured
+    s.fac({"type": "reveal", "item_id": mql[0]["id"]})
+    expect(beamer.locator(".spotlight .lacking")).to_contain_text("Sales")
+    measured = beamer.evaluate(SMALLEST_FONT)
+    assert measured["min"] >= 18, measured
+    room.check(beamer, "projector-spotlight")
+    # Off the projector: each section at a glance.
+    s.fac({"type": "spotlight", "item_id": None})
+    expect(beamer.locator(".section-progress li")).to_have_count(4)
+    room.check(beamer, "projector-overview")
+    room.assert_clean()

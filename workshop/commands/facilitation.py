@@ -7,7 +7,7 @@ from ..domain.sections import FIELDS
 from ..domain.stages import SECTIONS, STAGES
 from ..i18n import N_
 from ..store import from_json, set_field, to_json
-from ..validation import Bool, Int, Invalid, OneOf, Spec, Text, kind_spec
+from ..validation import Bool, Id, Int, Invalid, OneOf, Spec, Text, kind_spec
 from . import FACILITATOR, CommandError, command
 
 
@@ -20,8 +20,15 @@ class AnyValue(Spec):
 
 @command("goto_stage", FACILITATOR, while_finalized=True, stage=OneOf(STAGES))
 def goto_stage(ctx, stage):
-    """The facilitator moves the group forward or back; everyone follows."""
-    ctx.db.execute("UPDATE workshops SET stage = ? WHERE id = ?", [stage, ctx.actor.workshop_id])
+    """The facilitator moves the group forward or back; everyone follows. The clock starts
+    when the group first leaves the lobby; each stage's own clock when it is entered."""
+    now = time.time()
+    started = None if stage == "lobby" else now
+    ctx.db.execute(
+        "UPDATE workshops SET stage = ?, stage_started_at = ?,"
+        " started_at = COALESCE(started_at, ?) WHERE id = ?",
+        [stage, now, started, ctx.actor.workshop_id],
+    )
 
 
 @command(
@@ -98,3 +105,22 @@ def create_projector_link(ctx):
         [codes.token_hash(token), ctx.actor.workshop_id],
     )
     return {"ack": {"projector_path": f"/w/{ctx.workshop['code']}/present?view={token}"}}
+
+
+@command("spotlight", FACILITATOR, while_finalized=True, item_id=Id(optional=True))
+def spotlight(ctx, item_id=None):
+    """The facilitator puts one item on the projector, large, with its live vote count and,
+    after the reveal, its result; `null` (or no item_id) goes back to the section overview."""
+    if item_id is not None:
+        rows = list(
+            ctx.db.query(
+                "SELECT id FROM items WHERE id = ? AND workshop_id = ?",
+                [item_id, ctx.actor.workshop_id],
+            )
+        )
+        if not rows:
+            raise CommandError("not_found", N_("There is no such item in this workshop."))
+    ctx.db.execute(
+        "UPDATE workshops SET spotlight_item_id = ? WHERE id = ?",
+        [item_id, ctx.actor.workshop_id],
+    )

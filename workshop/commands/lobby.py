@@ -1,8 +1,9 @@
 """Commands of the lobby and of the people in the room."""
 
+from ..domain.stages import MAX_STAGE_MINUTES, STAGES
 from ..i18n import N_
-from ..store import member_by_id
-from ..validation import Bool, Id, OneOf
+from ..store import from_json, member_by_id, to_json
+from ..validation import Bool, Id, Int, OneOf
 from . import ANYONE, FACILITATOR, CommandError, command
 
 
@@ -39,3 +40,20 @@ def remove_participant(ctx, participant_id):
     from .signoff import complete_if_everyone_signed
 
     return {"removed_member": participant_id, **complete_if_everyone_signed(ctx)}
+
+
+@command(
+    "set_stage_plan",
+    FACILITATOR,
+    while_finalized=True,
+    stage=OneOf(STAGES),
+    minutes=Int(low=0, high=MAX_STAGE_MINUTES),
+)
+def set_stage_plan(ctx, stage, minutes):
+    """The facilitator plans a stage's minutes (in the lobby); the agenda and its breaks,
+    the clock and the timer's suggestion follow."""
+    plan = from_json(ctx.workshop["stage_plan"]) or {}
+    plan[stage] = minutes
+    ctx.db.execute(
+        "UPDATE workshops SET stage_plan = ? WHERE id = ?", [to_json(plan), ctx.actor.workshop_id]
+    )
