@@ -145,6 +145,16 @@ def test_reopening_a_signed_sla_amends_it_and_keeps_the_signatures(client, works
     listed = client.get(f"/api/workshops/{workshop['code']}/versions",
                         headers=bearer(workshop["facilitator_token"])).json  # fmt: skip
     assert listed[0]["status"] == "signed" and len(listed[0]["signatures"]) == 2
+    # Version 2 finalized, signed by one, reopened: only its own signature is void.
+    digest2 = send(fac, {"type": "finalize"})["document_hash"]
+    assert send(people[0][1], {"type": "sign", "document_hash": digest2})["ok"]
+    assert send(fac, {"type": "reopen"})["ok"]
+    listed = client.get(f"/api/workshops/{workshop['code']}/versions",
+                        headers=bearer(workshop["facilitator_token"])).json  # fmt: skip
+    assert [(v["version"], v["status"], len(v["signatures"])) for v in listed] == [
+        (1, "signed", 2), (2, "reopened", 0),
+    ]  # fmt: skip
+    assert fresh_state(fac)["signoff"]["amendment"]["since_version"] == 1  # v3 amends v1
 
 
 def test_added_removed_and_captured_changes_are_listed(workshops):

@@ -131,9 +131,11 @@ def reopen(ctx):
     if ctx.workshop["signoff_status"] == "signed":
         return open_amendment(ctx, stage=ctx.workshop["stage"])
     versions.set_status(ctx.db, ctx.actor.workshop_id, ctx.workshop["signoff_version"], "reopened")
+    # Only this version's signatures: an earlier signed version keeps its own.
     ctx.db.execute(
-        "UPDATE signatures SET voided = 1 WHERE workshop_id = ? AND voided = 0",
-        [ctx.actor.workshop_id],
+        "UPDATE signatures SET voided = 1 WHERE workshop_id = ? AND signoff_version = ?"
+        " AND voided = 0",
+        [ctx.actor.workshop_id, ctx.workshop["signoff_version"]],
     )
     ctx.db.execute(
         "UPDATE workshops SET signoff_status = 'open', signoff_version = signoff_version + 1,"
