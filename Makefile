@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh Debian machine with Python 3.11:
-#   make run    creates .venv, installs, migrates and serves http://127.0.0.1:5000
+#   make run    creates .venv, installs, migrates and serves http://127.0.0.1:5000 (gevent)
+#   make dev    the same on Werkzeug's development server (threading mode)
 #   make test   installs the dev tools and runs lint and every test
 PYTHON ?= python3
 VENV := .venv
@@ -8,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export HOST PORT
 
-.PHONY: run test lint format bench translations extract-translations clean
+.PHONY: run dev test lint format bench translations extract-translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,9 @@ extract-translations: $(VENV)/.installed
 
 run: $(VENV)/.installed translations
 	$(BIN)/python app.py
+
+dev: $(VENV)/.installed translations
+	$(BIN)/python app.py --dev
 
 test: $(VENV)/.installed-dev translations lint
 	$(BIN)/python -m pytest -q

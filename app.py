@@ -1,39 +1,26 @@
-"""Entry point: `python app.py` serves the workshop; `flask --app app ...` for commands."""
+"""Entry point: `python app.py` serves the workshop on gevent (`make run`); `python app.py
+--dev` on Werkzeug's development server (`make dev`); `flask --app app ...` for commands."""
 
-import os
+import sys
 
-from werkzeug.serving import WSGIRequestHandler
+PRODUCTION = __name__ == "__main__" and "--dev" not in sys.argv
+if PRODUCTION:
+    # First of all: sockets, threads and sleeps become cooperative (workshop/server.py).
+    from gevent import monkey
 
-from workshop import create_app
-from workshop.accesslog import redact_secrets
-from workshop.dashboard import ticker
-from workshop.realtime import socketio, start_presence
-from workshop.service import finish_interrupted_work
+    monkey.patch_all()
 
-app = create_app()
+import os  # noqa: E402
 
+from workshop import create_app, server  # noqa: E402
 
-class NoDelayRequestHandler(WSGIRequestHandler):
-    """TCP_NODELAY: a state update and its ack are small writes in a row; with Nagle's
-    algorithm the second waits for the peer's delayed ACK (about 40 ms per command)."""
-
-    disable_nagle_algorithm = True
-
-    def log(self, type, message, *args):
-        # Every line of the access and error log passes here: the facilitator link's key
-        # (and any other query value or bearer token) never reaches it (accesslog.py).
-        line = message % args if args else message
-        super().log(type, "%s", redact_secrets(line))
+# Changes within a few milliseconds of each other go out in one broadcast (broadcast.py).
+WINDOW_MS = int(os.environ.get("BROADCAST_WINDOW_MS") or 5)
+GEVENT = PRODUCTION or server.gevent_patched()  # also under gunicorn's gevent worker
+app = create_app({"ASYNC_MODE": "gevent", "BROADCAST_WINDOW_MS": WINDOW_MS} if GEVENT else None)
 
 
 if __name__ == "__main__":
-    start_presence(app)
-    ticker.start(app)  # escalations that are late, webhook deliveries
-    socketio.start_background_task(finish_interrupted_work, app)
-    socketio.run(
-        app,
-        host=os.environ.get("HOST", "127.0.0.1"),
-        port=int(os.environ.get("PORT", "5000")),
-        allow_unsafe_werkzeug=True,  # threading mode: the development server is the server
-        request_handler=NoDelayRequestHandler,
-    )
+    server.start_background_work(app)
+    serve = server.serve if PRODUCTION else server.serve_dev
+    serve(app, os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000")))

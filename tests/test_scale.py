@@ -216,3 +216,42 @@ def test_limits_come_from_the_environment():
     for bad in ("7", "0,10", "1,0", "fast,10"):
         with pytest.raises(ValueError):
             rate_limits_from({"RATE_LIMIT_LOOKUP": bad})
+
+
+def healthz_seconds(url):
+    start = time.perf_counter()
+    assert requests.get(url + "/healthz", timeout=5).status_code == 200
+    return time.perf_counter() - start
+
+
+def test_a_thousand_idle_websockets_leave_the_server_responsive(server):
+    """`make run` serves on gevent: one process holds 1,000 WebSocket connections (and
+    a few hundred silent TCP connections besides) and still answers at once."""
+    import socket
+
+    import websocket
+
+    port = server.port
+    sockets, silent = [], []
+    try:
+        for i in range(1000):
+            ws = websocket.create_connection(
+                f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket", timeout=10
+            )
+            assert ws.recv().startswith("0{")  # engine.io's open packet: the server holds it
+            sockets.append(ws)
+            if i % 250 == 0:
+                assert healthz_seconds(server.url) < 1
+        for _ in range(300):
+            silent.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        during = max(healthz_seconds(server.url) for _ in range(5))
+        assert during < 1, f"/healthz took {during:.2f} s with 1,000 WebSockets open"
+    finally:
+        for ws in sockets:
+            ws.sock.close()  # gone at once, without a close handshake
+        for s in silent:
+            s.close()
+    after = max(healthz_seconds(server.url) for _ in range(5))
+    assert after < 1, f"/healthz took {after:.2f} s after 1,000 WebSockets closed"
+    time.sleep(1)
+    assert healthz_seconds(server.url) < 1

@@ -4,16 +4,21 @@
   `state`. `presence_changed(workshop_id)`: only who is online changed; everyone gets a
   small `presence` event and the version stays (docs/protocol.md).
 - Coalesced: the caller that finds no broadcast running for its workshop sends one and
-  sends again while changes arrive meanwhile; the others return at once. A burst of
-  changes during one broadcast goes out once more, not once per change.
+  sends again while changes arrive meanwhile; the others return at once. With
+  BROADCAST_WINDOW_MS (5 under `make run`) the broadcast waits that long in the background
+  first, so a burst of changes within it goes out once; with 0 (tests on the in-process
+  test client) it is sent before the command is acknowledged.
 - The part of a snapshot that is the same for everyone is serialised to JSON once per
   broadcast; per recipient only their own keys (`you`, `readiness`) are (`Encoded`,
   spliced into the packet by `StateJSON`).
 """
 
 import json
+import logging
 import secrets
 import threading
+
+from flask import current_app
 
 from . import store
 from .db import get_db
@@ -22,6 +27,7 @@ from .safejson import SocketJSON
 from .state import for_recipient, shared_state
 
 COMPACT = {"separators": (",", ":")}
+log = logging.getLogger(__name__)
 
 
 def member_room(member_id):
@@ -122,6 +128,26 @@ def _request(workshop_id, kind):
         if workshop_id in _running:
             return  # the running broadcast sends again for this change
         _running.add(workshop_id)
+    window = current_app.config.get("BROADCAST_WINDOW_MS", 0) / 1000
+    if window:
+        # Under gevent nothing else runs while a broadcast is built and queued: changes
+        # within the window (other greenlets' commands) join this one. The ack goes first.
+        app = current_app._get_current_object()
+        socketio.start_background_task(_send_later, app, workshop_id, window)
+    else:
+        _send_pending(workshop_id)
+
+
+def _send_later(app, workshop_id, window):
+    socketio.sleep(window)
+    with app.app_context():
+        try:
+            _send_pending(workshop_id)
+        except Exception:
+            log.exception("broadcast to workshop %s failed", workshop_id)
+
+
+def _send_pending(workshop_id):
     try:
         while True:
             with _lock:

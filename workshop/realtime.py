@@ -192,7 +192,7 @@ def _all_workshops_with_connections():
 def init_app(app):
     socketio.init_app(
         app,
-        async_mode="threading",
+        async_mode=app.config.get("ASYNC_MODE", "threading"),  # gevent under `make run`
         message_queue=app.config.get("MESSAGE_QUEUE") or None,
         max_http_buffer_size=64 * 1024,
         cors_allowed_origins=None,  # same origin only: the Origin check stays on
