@@ -294,3 +294,32 @@ def test_the_spotlight_puts_one_item_on_the_projector(workshops):
     assert send(fac, {"type": "spotlight", "item_id": 10**9})["code"] == "not_found"
     assert send(fac, {"type": "spotlight", "item_id": None})["ok"]
     assert last_state(people[0][1])["spotlight"] is None
+
+
+def test_the_vote_legend_never_cuts_a_number():
+    import re
+
+    from workshop.document import diagrams
+
+    dutch = {
+        "agree": "Akkoord",
+        "abstain": "Onthouding",
+        "disagree": "Oneens",
+        "block": "Blokkeren",
+    }
+    svg = diagrams.vote_bars_svg({"agree": 12, "abstain": 10, "disagree": 3, "block": 0}, dutch)
+    entries = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="11"[^>]*>([^<]+)</text>', svg)
+    assert [e[2] for e in entries] == ["Akkoord 12", "Onthouding 10", "Oneens 3", "Blokkeren 0"]
+    width = float(re.search(r'width="(\d+)"', svg).group(1))
+    by_row = {}
+    for x, y, text in entries:
+        by_row.setdefault(y, []).append((float(x), text))
+    for row in by_row.values():
+        # 11 px type is at most about 6.5 px a character: each entry ends before the next
+        # one's swatch begins and inside the picture.
+        for (x, text), (next_x, _) in zip(row, row[1:], strict=False):
+            assert x + 6.5 * len(text) <= next_x - 10, (text, row)
+        last_x, last_text = row[-1]
+        assert last_x + 6.5 * len(last_text) <= width + 1, (last_text, width)
+    height = float(re.search(r'viewBox="0 0 \d+ ([\d.]+)"', svg).group(1))
+    assert max(float(y) for _, y, _ in entries) < height

@@ -207,6 +207,9 @@ def test_double_clicks_count_once_and_fast_clicks_each_count(room):
     maya.wait_for_timeout(500)
     expect(maya.locator(".toast")).to_have_count(0)
     assert len(s.state()["signoff"]["signatures"]) == 1
+    # Reopened: the delegates are told why version 2 is not signed yet.
+    s.fac({"type": "reopen"})
+    expect(maya.locator(".reopened-note")).to_contain_text("version 1")
     room.assert_clean()
 
 

@@ -280,7 +280,7 @@ class Workshop:
                 expect(card.locator(".my-dots")).to_contain_text("●" * (before + 1))
             # every dot is spent: no card offers another one
             expect(page.get_by_role("button", name=add, disabled=False)).to_have_count(0)
-        dots = self.ui["dots"].replace("%(n)s", "4")
+        dots = self.S["plurals"]["dots"]["other"].replace("%(n)s", "4")
         expect(self.card(self.console, gaps[0]).locator(".dots-badge")).to_contain_text(dots)
         expect(self.card(self.people["Tom"], gaps[0]).locator(".dots-badge")).to_contain_text(dots)
         self.visit("journey")
