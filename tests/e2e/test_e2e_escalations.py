@@ -17,10 +17,12 @@ pytestmark = pytest.mark.browser
 WORDS = {
     "en": {"record": "Record", "rung": "Rung 1", "ack": "Acknowledge", "acked": "Acknowledged",
            "resolve": "Resolve", "resolved": "1 resolved escalation", "save": "Save",
-           "posting": "Posting to 127.0.0.1", "none": "No open escalations"},
+           "posting": "Posting to 127.0.0.1", "none": "No open escalations",
+           "values": "2 recorded values"},
     "nl": {"record": "Vastleggen", "rung": "Trede 1", "ack": "Oppakken", "acked": "Opgepakt",
            "resolve": "Oplossen", "resolved": "1 opgeloste escalatie", "save": "Opslaan",
-           "posting": "Meldingen gaan naar 127.0.0.1", "none": "Geen open escalaties"},
+           "posting": "Meldingen gaan naar 127.0.0.1", "none": "Geen open escalaties",
+           "values": "2 vastgelegde waarden"},
 }  # fmt: skip
 
 
@@ -70,6 +72,15 @@ def run(room, server, language, receiver):
         expect_text(page, "#escalations .escalation-rung", words["rung"])
     escalation = console.locator("#escalations article.escalation").first
     assert "40" not in escalation.locator("h3").inner_text()  # the KPI's name, not a number
+    # A correction: the history on the card says who recorded what, and which was replaced.
+    card.locator("input[name=value]").fill("45")
+    card.locator("input[name=period]").fill(last_month)
+    card.get_by_role("button", name=words["record"]).click()
+    card.locator(".actual-history summary", has_text=words["values"]).wait_for()
+    card.locator(".actual-history summary").click()
+    assert "Mia" in card.locator(".actual-history").inner_text()
+    assert card.locator(".actual-history tr.replaced").count() == 1
+
     assert escalation.locator("dd").first.inner_text().strip() not in ("", "—")
     [posted] = receiver.wait_for("escalation.opened")
     assert posted["escalation"]["rung"] == 1 and posted["workshop"] == code

@@ -96,6 +96,25 @@ def actuals(db, workshop_id):
     return latest
 
 
+def history(db, workshop_id):
+    """{item id: [every recorded actual, newest first, with who recorded it and whether a
+    later value for its period replaced it]}: corrections keep their history."""
+    rows = list(
+        db.query(
+            "SELECT a.*, m.name AS recorded_by_name FROM kpi_actuals a"
+            " LEFT JOIN members m ON m.id = a.recorded_by"
+            " WHERE a.workshop_id = ? ORDER BY a.id DESC",
+            [workshop_id],
+        )
+    )
+    seen, result = set(), {}
+    for row in rows:
+        key = (row["item_id"], row["period"])
+        result.setdefault(row["item_id"], []).append({**row, "replaced": key in seen})
+        seen.add(key)
+    return result
+
+
 def dashboard(db, workshop_id, today=None):
     """The dashboard as the API returns it: {kpis: [...], escalations: [...], signed_version}."""
     today = today or date.today()

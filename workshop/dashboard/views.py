@@ -80,6 +80,8 @@ def dashboard_page(code):
         moment=lambda iso: moment(iso, workshop),
         now_iso=store.now_iso(),
         webhook=webhook_status(db, workshop["id"]) if facilitator else {},
+        # Who recorded what: for the workshop's members, not for a read-only link.
+        history=board.history(db, workshop["id"]) if member is not None else {},
     )
 
 
