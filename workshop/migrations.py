@@ -246,25 +246,6 @@ def dashboard_links(db):
     )
 
 
-@migrations(name="0009_room_pace")
-def room_pace(db):
-    """The room at the pace of a half-day: an item edited after votes shows "edited — vote
-    again"; a read-only projector token (stored hashed); the planned minutes per stage
-    (JSON, the agenda's defaults where absent), when the workshop and its stage began, and
-    the item the facilitator puts in the projector's spotlight."""
-    db.executescript(
-        """
-        ALTER TABLE items ADD COLUMN edited_at TEXT;
-        ALTER TABLE workshops ADD COLUMN projector_token_hash TEXT;
-        ALTER TABLE workshops ADD COLUMN stage_plan TEXT NOT NULL DEFAULT '{}';
-        ALTER TABLE workshops ADD COLUMN started_at REAL;
-        ALTER TABLE workshops ADD COLUMN stage_started_at REAL;
-        ALTER TABLE workshops ADD COLUMN spotlight_item_id INTEGER REFERENCES items(id);
-        CREATE UNIQUE INDEX workshops_projector_token ON workshops(projector_token_hash);
-        """
-    )
-
-
 @migrations(name="0008_escalations")
 def escalations(db):
     """The escalation ladder at work: escalations per KPI with their history, a webhook per
@@ -334,3 +315,22 @@ def escalations(db):
             "UPDATE items SET details = ? WHERE id = ?",
             [json.dumps(details, ensure_ascii=False, sort_keys=True), row["id"]],
         )
+
+
+@migrations(name="0009_room_pace")
+def room_pace(db):
+    """The room at the pace of a half-day: an item edited after votes shows "edited — vote
+    again"; a read-only projector token (stored hashed); the planned minutes per stage
+    (JSON, the agenda's defaults where absent), when the workshop and its stage began, and
+    the item the facilitator puts in the projector's spotlight."""
+    db.executescript(
+        """
+        ALTER TABLE items ADD COLUMN edited_at TEXT;
+        ALTER TABLE workshops ADD COLUMN projector_token_hash TEXT;
+        ALTER TABLE workshops ADD COLUMN stage_plan TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE workshops ADD COLUMN started_at REAL;
+        ALTER TABLE workshops ADD COLUMN stage_started_at REAL;
+        ALTER TABLE workshops ADD COLUMN spotlight_item_id INTEGER REFERENCES items(id);
+        CREATE UNIQUE INDEX workshops_projector_token ON workshops(projector_token_hash);
+        """
+    )
