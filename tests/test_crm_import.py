@@ -238,6 +238,17 @@ def test_each_department_imports_its_own_kpis_and_a_second_import_changes_nothin
     assert preview["to_record"] == 0
     assert {r["change"] for r in preview["rows"]} <= {"same", "skipped"}
 
+    # A real export is larger than the 64 KB other bodies may have: imports take 10 MB.
+    header, *contacts = (FIXTURES / "hubspot_contacts.csv").read_text(encoding="utf-8").splitlines()
+    big = "\n".join([header] + contacts * 400).encode()
+    assert len(big) > 400_000
+    response = upload(server, created, ("big.csv", big), token=sales["token"])
+    assert response.status_code == 200, response.text
+    mqls = [r for r in response.json()["rows"] if r["measure"] == "mqls"]
+    assert {r["period"]: r["value"] for r in mqls} == {"2026-10": 2000, "2026-11": 1200}
+    too_big = upload(server, created, ("huge.csv", b"x" * (11 * 1024 * 1024)))
+    assert too_big.status_code == 413 and too_big.json()["error"]
+
 
 def test_the_command_line_imports_crm_exports_too(workshops, app, tmp_path):
     from conftest import fresh_state, send
