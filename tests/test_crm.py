@@ -43,6 +43,7 @@ def fixture(name, delimiter=","):
          "salesforce_opportunities"),
         (["OPPORTUNITY NAME", "stage", "AMOUNT", "close date", "won"],
          "salesforce_opportunities"),
+        (["Lead ID", "Created Date", "Lead Status"], "salesforce_leads"),  # by its marks
     ],
 )  # fmt: skip
 def test_the_kind_of_export_from_its_header(header, kind):
@@ -51,7 +52,13 @@ def test_the_kind_of_export_from_its_header(header, kind):
 
 @pytest.mark.parametrize(
     "header",
-    [["kpi", "period", "value"], ["Name", "Email"], [], ["Amount", "Close Date"]],
+    [
+        ["kpi", "period", "value"],
+        ["Name", "Email"],
+        [],
+        ["Amount", "Close Date"],
+        ["Record ID", "Create Date"],
+    ],  # fmt: skip
 )
 def test_an_unknown_header_is_refused_with_a_clear_message(header):
     with pytest.raises(crm.ExportError) as refused:

@@ -234,7 +234,8 @@ def detect(header):
         scores[kind] = (signature, marks, columns)
     ranked = sorted(scores.items(), key=lambda kv: kv[1][:2], reverse=True)
     best, (signature, marks, columns) = ranked[0]
-    if signature == 0 or ranked[1][1][:2] == (signature, marks):
+    # A kind is known by its own columns, or by its marks when it has a column to count.
+    if (signature == 0 and not (marks and columns)) or ranked[1][1][:2] == (signature, marks):
         raise ExportError([Problem(1, "", N_(
             "This file is not an export the app knows. Use a HubSpot contacts or deals export, "
             "a Salesforce leads or opportunities report, or a file with the columns kpi, "
