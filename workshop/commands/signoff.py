@@ -45,10 +45,6 @@ def finalize(ctx, reason=None):
     if points:
         data["finalize"] = {"reason": reason}
     version = ctx.workshop["signoff_version"]
-    amendment = versions.amendment(ctx.db, ctx.workshop, data)
-    if amendment is not None:
-        # An amendment: the new version lists what changed since the signed one.
-        data["amendment"] = amendment
     digest = versions.freeze(
         ctx.db, ctx.actor.workshop_id, version, data, finalized_at, ctx.actor.member_id
     )

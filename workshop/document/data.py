@@ -23,6 +23,10 @@ def live_data(db, workshop, with_pictures=True):
     """The document as the workshop stands now (pictures in the workshop's language)."""
     state, _ = shared_state(db, workshop["id"])
     data = build(state, store.members(db, workshop["id"]), workshop)
+    amendment = versions.amendment(db, workshop, data)
+    if amendment is not None:
+        # Amending a signed version: the text lists what changed since it.
+        data["amendment"] = amendment
     if with_pictures:
         with force_locale(workshop["language"]):
             data["pictures"] = {
