@@ -51,22 +51,24 @@ def create_app(test_config=None):
     from . import api, db, errors, i18n, realtime, security, views
     from .dashboard import views as dashboard_views
     from .document import exports as exports_api
+    from .reviews import views as reviews_views
+    from .versions import views as versions_views
 
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    from .versions import views as versions_views
     errors.init_app(app)
     realtime.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(exports_api.bp)
     app.register_blueprint(dashboard_views.bp)
+    app.register_blueprint(reviews_views.bp)
+    app.register_blueprint(versions_views.bp)
     app.cli.add_command(exports_api.export_command)
     app.cli.add_command(exports_api.verify_command)
     app.cli.add_command(dashboard_views.import_actuals_command)
 
-    app.register_blueprint(versions_views.bp)
     db.migrate(app.config["DATABASE"])
     security.trust_proxy(app)
     return app

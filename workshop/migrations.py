@@ -334,3 +334,52 @@ def room_pace(db):
         CREATE UNIQUE INDEX workshops_projector_token ON workshops(projector_token_hash);
         """
     )
+
+
+@migrations(name="0012_reviews")
+def reviews(db):
+    """Reviews after sign-off, run live: attendees, notes, decisions, and action items that
+    outlive the review they came from (closed with a note, any time). A closed review keeps
+    the scorecard it was held on, so its report never changes."""
+    db.executescript(
+        """
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            number INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+            signed_version INTEGER NOT NULL,
+            attendees TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            opened_by INTEGER REFERENCES members(id),
+            opened_at TEXT NOT NULL,
+            closed_at TEXT,
+            scorecard TEXT,
+            UNIQUE (workshop_id, number)
+        );
+        CREATE TABLE review_decisions (
+            id INTEGER PRIMARY KEY,
+            review_id INTEGER NOT NULL REFERENCES reviews(id),
+            text TEXT NOT NULL,
+            created_by INTEGER REFERENCES members(id),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX review_decisions_review ON review_decisions(review_id);
+        CREATE TABLE actions (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            review_id INTEGER REFERENCES reviews(id),
+            text TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            due TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'done')),
+            created_by INTEGER REFERENCES members(id),
+            created_at TEXT NOT NULL,
+            closed_note TEXT NOT NULL DEFAULT '',
+            closed_by INTEGER REFERENCES members(id),
+            closed_at TEXT,
+            closed_in_review INTEGER REFERENCES reviews(id)
+        );
+        CREATE INDEX actions_workshop ON actions(workshop_id, status);
+        """
+    )

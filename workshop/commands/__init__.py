@@ -113,4 +113,4 @@ def execute(db, member_id, payload):
 
 
 # Register the handlers.
-from . import actuals, escalations, facilitation, items, lobby, signoff  # noqa: E402,F401
+from . import actuals, escalations, facilitation, items, lobby, reviews, signoff  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Reviews after sign-off: the live review, its action items, and its report (issue 13)."""
