@@ -48,7 +48,8 @@ if (section) {
     list.replaceChildren(
       ...(answer.problems || []).slice(1, 20).map((p) => {
         const item = document.createElement("li");
-        item.textContent = p.line == null ? p.error : `${p.line} · ${p.column}: ${p.error}`;
+        item.textContent =
+          p.line == null ? p.error : fill(words.problem, { ...p, problem: p.error });
         return item;
       }),
     );

@@ -13,22 +13,36 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 WORDS = {
     "en": {"preview": "Preview", "record": "Record these actuals", "day_first": "Day first",
            "done": "4 actuals recorded.", "mqls": "MQL volume vs goal", "new": "new",
-           "rate": "MQL → SQL rate", "rate_value": "66.7%"},
+           "rate": "MQL → SQL rate", "rate_value": "66.7%", "line": "Line"},
     "nl": {"preview": "Voorbeeld", "record": "Deze metingen vastleggen", "day_first": "Dag eerst",
            "done": "4 metingen vastgelegd.", "mqls": "Aantal MQL's t.o.v. doel", "new": "nieuw",
-           "rate": "Conversie MQL → SQL", "rate_value": "66,7%"},
+           "rate": "Conversie MQL → SQL", "rate_value": "66,7%", "line": "Regel"},
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("language", ["en", "nl"])
-def test_upload_preview_confirm(room, server, language):
+def test_upload_preview_confirm(room, server, language, tmp_path):
     created, _ = signed_workshop(server, language)
     words = WORDS[language]
     page = room.open("facilitator", created["facilitator_url"])
     page.goto(f"/w/{created['code']}/dashboard")
     expect_text(page, "h1", "SLA 2027")
     section = page.locator("#import")
+
+    # A file with two bad lines: both named, nothing recorded.
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"kpi,period,value\n{words['rate']},2026-10,forty\nNo such KPI,2026-10,1\n",
+                   encoding="utf-8")  # fmt: skip
+    section.locator("input[type=file]").set_input_files(bad)
+    section.get_by_role("button", name=words["preview"]).click()
+    problems = page.locator("#import-problems")
+    problems.wait_for()
+    assert words["line"] + " 2, value" in problems.inner_text()
+    assert words["line"] + " 3, kpi" in problems.locator("li").first.inner_text()
+    room.check(page, f"import-problems-{language}")
+
     section.locator("input[type=file]").set_input_files(FIXTURES / "salesforce_leads.csv")
+    assert problems.is_hidden()
     section.get_by_role("button", name=words["preview"]).click()
 
     # Every date fits day/month and month/day: the page asks, the person answers.
