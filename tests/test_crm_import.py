@@ -314,6 +314,19 @@ def test_files_are_read_as_exports_write_them():
         imports.read_table("x.csv", b"\n\n")
     assert empty.value.problems[0][2] == "The file is empty."
 
+    # A workbook whose sheet is damaged.
+    good = (FIXTURES / "salesforce_opportunities.xlsx").read_bytes()
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(damaged, "w") as target:
+        for entry in source.infolist():
+            body = source.read(entry.filename)
+            if entry.filename.startswith("xl/worksheets/"):
+                body = body[: len(body) // 2]
+            target.writestr(entry, body)
+    with pytest.raises(imports.ImportRefused) as broken:
+        imports.read_table("report.xlsx", damaged.getvalue())
+    assert "XLSX" in broken.value.problems[0][2]
+
     # An XLSX that unpacks to more than 200 MB is refused before it is parsed.
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:

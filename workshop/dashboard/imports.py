@@ -114,7 +114,7 @@ def _xlsx_rows(data):
             raise refused(N_("The file is too large (at most 10 MB)."))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        raise refused(N_("This file cannot be read as an XLSX workbook.")) from None
+        raise refused(UNREADABLE_XLSX) from None
     try:
         table = []
         for number, cells in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
@@ -122,8 +122,15 @@ def _xlsx_rows(data):
             if len(table) > MAX_ROWS:
                 raise refused(N_("The file has too many rows (at most 100,000)."))
         return table
+    except ImportRefused:
+        raise
+    except Exception:  # a damaged sheet: whatever the XML parser or openpyxl trips on
+        raise refused(UNREADABLE_XLSX) from None
     finally:
         workbook.close()
+
+
+UNREADABLE_XLSX = N_("This file cannot be read as an XLSX workbook.")
 
 
 def _without_footer(table):
