@@ -117,6 +117,23 @@ def test_not_a_date(raw, order):
 
 
 @pytest.mark.parametrize(
+    ("raw", "order", "message"),
+    [
+        ("11/23/2026", "dmy", "%(value)s does not fit the order of the dates in this file."),
+        ("23/11/2026", "mdy", "%(value)s does not fit the order of the dates in this file."),
+        ("03/04/2026", None, "%(value)s can be day/month or month/day: say which."),
+        ("23/11/2026 25:00", "dmy", "%(value)s is not a date."),
+        ("3/4/2026 13:00 PM", "mdy", "%(value)s is not a date."),
+        ("31/31/2026", "dmy", "%(value)s is not a date."),
+    ],
+)
+def test_why_a_date_is_refused(raw, order, message):
+    with pytest.raises(ValueError) as refused:  # noqa: PT011
+        crm.parse_date(raw, order)
+    assert refused.value.args[0] == message
+
+
+@pytest.mark.parametrize(
     ("dates", "order"),
     [
         (["23/11/2026", "01/02/2026"], "dmy"),

@@ -336,19 +336,22 @@ def parse_date(raw, order=None):
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         if raw >= 1e10:
             return _from_millis(raw)
-        raise ValueError(N_("%(value)s is not a date."))
+        raise ValueError(NOT_A_DATE)
     text = str(raw).strip()
+    match = _SLASHED.match(text)
+    if match:
+        return _slashed(match, order)
     try:
         if _ISO.match(text):
             return _naive(datetime.fromisoformat(text.replace("Z", "+00:00")))
         if _MILLIS.match(text):
             return _from_millis(float(text))
-        match = _SLASHED.match(text)
-        if match:
-            return _slashed(match, order)
     except (ValueError, OverflowError, OSError):
         pass
-    raise ValueError(N_("%(value)s is not a date."))
+    raise ValueError(NOT_A_DATE)
+
+
+NOT_A_DATE = N_("%(value)s is not a date.")
 
 
 def _naive(moment):
@@ -363,23 +366,27 @@ def _from_millis(millis):
 
 def _slashed(match, order):
     first, second, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-    day, month = (first, second) if order != "mdy" else (second, first)
-    if order is None and first <= 12 and second <= 12 and first != second:
-        raise ValueError(N_("%(value)s can be day/month or month/day: say which."))
+    if order is None:
+        if first <= 12 and second <= 12 and first != second:
+            raise ValueError(N_("%(value)s can be day/month or month/day: say which."))
+        order = "mdy" if second > 12 else "dmy"
+    day, month = (first, second) if order == "dmy" else (second, first)
     hour, minute = int(match.group(4) or 0), int(match.group(5) or 0)
     seconds = int(match.group(6) or 0)
     meridiem = (match.group(7) or "").lower()
     if meridiem:
         if not 1 <= hour <= 12:
-            raise ValueError("hour")
+            raise ValueError(NOT_A_DATE)
         hour = hour % 12 + (12 if meridiem == "pm" else 0)
     try:
         return datetime(year, month, day, hour, minute, seconds)
     except ValueError:
-        if order in DATE_ORDERS:
-            message = N_("%(value)s does not fit the order of the dates in this file.")
-            raise ValueError(message) from None
-        raise
+        pass
+    try:
+        datetime(year, day, month, hour, minute, seconds)  # it would fit the other order
+    except ValueError:
+        raise ValueError(NOT_A_DATE) from None
+    raise ValueError(N_("%(value)s does not fit the order of the dates in this file."))
 
 
 def parse_flag(raw):
