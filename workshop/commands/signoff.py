@@ -156,11 +156,10 @@ def start_amendment(ctx):
 
 
 def open_amendment(ctx, stage):
+    """Version N + 1, open; version N keeps its status and signatures."""
     ctx.db.execute(
         "UPDATE workshops SET signoff_status = 'open', signoff_version = signoff_version + 1,"
         " document_hash = NULL, finalized_at = NULL, final_pdf = NULL, final_pdf_hash = NULL,"
         " stage = ? WHERE id = ?",
         [stage, ctx.actor.workshop_id],
     )
-    return {"ack": {"signoff_version": ctx.workshop["signoff_version"] + 1,
-                    "since_version": ctx.workshop["signoff_version"]}}  # fmt: skip
