@@ -82,12 +82,13 @@ def contract_dates(data):
         effective = date.fromisoformat(governance["effective_date"])
     months = REVISION_MONTHS.get(governance.get("revision_period"))
     start = effective or base
-    revision = _add_months(start, months) if start and months else None
+    revision = add_months(start, months) if start and months else None
     due = base + timedelta(days=OPEN_POINT_DAYS) if base else None
     return effective, revision, due
 
 
-def _add_months(day, months):
+def add_months(day, months):
+    """The same day `months` later, or the month's last day when it is shorter."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import force_locale, gettext
 
 from ..document import versions
-from ..document.canonical import _add_months
+from ..document.canonical import add_months
 
 # (pattern, rule): the earliest match in the cadence text wins. Rules: (FREQ, INTERVAL).
 CADENCES = (
@@ -60,8 +60,8 @@ def occurrence(start, rule, n):
     if freq == "WEEKLY":
         return start + timedelta(weeks=interval * n)
     if freq == "YEARLY":
-        return _add_months(start, 12 * interval * n)
-    return _add_months(start, interval * n)
+        return add_months(start, 12 * interval * n)
+    return add_months(start, interval * n)
 
 
 def next_on_or_after(start, rule, today):
