@@ -2,6 +2,7 @@
 // Every change in the workshop arrives as a `state`; the page then fetches itself again
 // and swaps the KPI grid, so the charts and statuses always come from the server.
 import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
+import { bindCommandForms } from "./command-form.js";
 
 const root = document.getElementById("dashboard");
 // Members follow the workshop over the socket; a read-only link refreshes every minute.
@@ -29,7 +30,7 @@ function refresh() {
     if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     let busy = false;
-    for (const selector of [".kpi-grid", "#escalations", "section.webhook"]) {
+    for (const selector of [".kpi-grid", "#escalations", "section.webhook", "#actions"]) {
       const fresh = page.querySelector(selector);
       const current = document.querySelector(selector);
       if (!fresh || !current) continue;
@@ -167,3 +168,6 @@ if (share) {
     });
   });
 }
+
+// Action items are closed with a note from the dashboard too (command-form.js).
+if (socket) bindCommandForms(socket, refresh);

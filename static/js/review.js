@@ -1,7 +1,8 @@
 // The review page: server-rendered; every change in the workshop arrives as a `state`, and
 // the page fetches itself again and swaps the review (never while someone types in it).
-// Forms with data-command send that command with their fields (and data-*_id attributes).
+// Forms with data-command send that command (command-form.js).
 import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
+import { bindCommandForms } from "./command-form.js";
 
 const root = document.getElementById("dashboard");
 const socket = io({ auth: { code: root.dataset.code } });
@@ -30,30 +31,4 @@ function refresh() {
   }, 300);
 }
 
-document.addEventListener("submit", (event) => {
-  const form = event.target.closest("form.command-form");
-  if (!form) return;
-  event.preventDefault();
-  if (form.dataset.busy) return; // a double click sends once
-  const payload = { type: form.dataset.command };
-  for (const [key, value] of Object.entries(form.dataset)) {
-    if (key.endsWith("_id")) payload[key] = Number(value);
-  }
-  for (const element of form.elements) {
-    if (element.name) payload[element.name] = element.value.trim();
-  }
-  form.dataset.busy = "1";
-  socket.timeout(10000).emit("command", payload, (err, ack) => {
-    delete form.dataset.busy;
-    const message = document.getElementById("dashboard-error");
-    if (err || !ack.ok) {
-      message.textContent = err ? err.message : ack.error;
-      message.hidden = false;
-      return;
-    }
-    message.hidden = true;
-    if (form.dataset.command !== "update_review") form.reset();
-    document.activeElement.blur();
-    refresh();
-  });
-});
+bindCommandForms(socket, refresh);

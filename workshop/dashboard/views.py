@@ -8,7 +8,7 @@ import click
 from babel import dates as babel_dates
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 from flask.cli import with_appcontext
-from flask_babel import format_decimal, format_percent, get_locale, gettext
+from flask_babel import format_date, format_decimal, format_percent, get_locale, gettext
 
 from .. import service, store, webhooks
 from ..api import json_body, member_required
@@ -19,6 +19,7 @@ from ..domain import crm
 from ..domain.codes import normalise_code
 from ..errors import STATUS, api_error
 from ..i18n import N_, translate
+from ..reviews import data as reviews
 from ..security import LARGE_UPLOADS, command_bucket_allows, signed_in_member
 from ..views import workshop_or_404
 from . import board, imports, trend
@@ -82,6 +83,10 @@ def dashboard_page(code):
         webhook=webhook_status(db, workshop["id"]) if facilitator else {},
         # Who recorded what: for the workshop's members, not for a read-only link.
         history=board.history(db, workshop["id"]) if member is not None else {},
+        actions=[a for a in reviews.actions(db, workshop["id"]) if a["status"] == "open"],
+        review=reviews.current(db, workshop["id"]),
+        today=date.today().isoformat(),
+        day=lambda iso: format_date(date.fromisoformat(iso), "medium"),
     )
 
 
