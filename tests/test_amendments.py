@@ -3,7 +3,7 @@ tracked item by item, and version 2 is signed with "Changes since version 1"; bo
 stay downloadable and verifiable, and the dashboard keeps its history across versions."""
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from conftest import fresh_state, send
@@ -122,6 +122,12 @@ def test_an_amendment_changing_one_kpi_target_is_signed_as_version_2(
     assert [(s["version"], s["target"]) for s in changed[churn["id"]]] == [(1, 8), (2, 6)]
     assert all(s["signed_at"] for s in changed[churn["id"]])
     assert [s["version"] for s in history[mqls["id"]]] == [1, 2]
+    steps = changed[churn["id"]]
+    assert versions.target_at(steps, date(2000, 1, 1)) == 8  # before any signature: v1's
+    assert versions.target_at(steps, date.today() + timedelta(days=1)) == 6
+    steps = [{**steps[0], "signed_at": "2026-01-10T09:00:00+00:00"},
+             {**steps[1], "signed_at": "2026-03-01T09:00:00+00:00"}]  # fmt: skip
+    assert [versions.target_at(steps, date(2026, m, 1)) for m in (1, 2, 3, 4)] == [8, 8, 6, 6]
 
 
 def test_start_amendment_needs_a_fully_signed_version(workshops):

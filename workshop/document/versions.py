@@ -179,3 +179,16 @@ def amendment(db, workshop, data):
     if base is None:
         return None
     return {"since_version": base["version"], "changes": changes_between(base["data"], data)}
+
+
+def target_at(steps, day):
+    """The target in force on `day` (a date) from one KPI's `kpi_targets_by_version` steps:
+    the latest version signed on or before that day; before the first signature, the first
+    version's. A trend chart asks it for each period's first day."""
+    from datetime import datetime
+
+    in_force = steps[0]
+    for step in steps:
+        if step["signed_at"] and datetime.fromisoformat(step["signed_at"]).date() <= day:
+            in_force = step
+    return in_force["target"]
