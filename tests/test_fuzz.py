@@ -106,7 +106,7 @@ def room(module_app):
     room.db.close()
 
 
-ACK_EXTRAS = {"document_hash", "open_points", "dashboard_path"}
+ACK_EXTRAS = {"document_hash", "open_points", "dashboard_path", "review_number"}
 
 
 def check(room, dump, sender, payload):

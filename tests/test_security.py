@@ -95,6 +95,22 @@ class Room:
             ).fetchone()
         return row[0]
 
+    def review(self):
+        """An open review of the signed SLA (the facilitator runs it)."""
+        assert send(self.sockets["facilitator"], {"type": "open_review"})["ok"]
+
+    def action(self):
+        """An open action item; its id."""
+        due = (date.today() + timedelta(days=7)).isoformat()
+        ack = send(self.sockets["facilitator"], {"type": "add_action", "text": "Call back",
+                                                 "owner": "Mara", "due": due})  # fmt: skip
+        assert ack["ok"], ack
+        with self.database() as conn:
+            row = conn.execute(
+                "SELECT MAX(id) FROM actions WHERE workshop_id = ?", [self.id]
+            ).fetchone()
+        return row[0]
+
     def finalize(self):
         ack = send(self.sockets["facilitator"], {"type": "finalize", "reason": "Test room"})
         assert ack["ok"], ack
@@ -159,12 +175,31 @@ MATRIX = {
     "acknowledge_escalation": (BOTH, lambda r: {"escalation_id": r.escalation()}),
     "resolve_escalation": (BOTH, lambda r: {"escalation_id": r.escalation(), "note": "Done"}),
     "set_webhook": (FACILITATOR, lambda r: {"url": "https://hooks.example.com/services/x"}),
+    # Reviews: the facilitator (or a KPI's named person: not Mara) runs them; anyone adds
+    # and closes actions.
+    "open_review": (FACILITATOR, lambda r: {}),
+    "update_review": (FACILITATOR, lambda r: r.review() or {"notes": "Good"}),
+    "add_decision": (FACILITATOR, lambda r: r.review() or {"text": "Extra webinar"}),
+    "close_review": (FACILITATOR, lambda r: r.review() or {}),
+    "add_action": (BOTH, lambda r: {"text": "Call", "owner": "Mara", "due": NEXT_WEEK}),
+    "close_action": (BOTH, lambda r: {"action_id": r.action(), "note": "Done"}),
 }
 NEEDS_FINALIZED = {"sign", "reopen"}
-NEEDS_SIGNED = {"record_actual", "acknowledge_escalation", "resolve_escalation"}
+NEEDS_SIGNED = {
+    "record_actual",
+    "acknowledge_escalation",
+    "resolve_escalation",
+    "open_review",
+    "update_review",
+    "add_decision",
+    "close_review",
+    "add_action",
+    "close_action",
+}
 THIS_MONTH = date.today().strftime("%Y-%m")
 LAST_MONTH = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-ID_FIELDS = {"item_id", "participant_id", "escalation_id"}
+ID_FIELDS = {"item_id", "participant_id", "escalation_id", "action_id"}
+NEXT_WEEK = (date.today() + timedelta(days=7)).isoformat()
 
 
 @pytest.fixture

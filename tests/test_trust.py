@@ -15,7 +15,7 @@ import pytest
 import requests
 import websocket
 from conftest import Workshops, fresh_state, make_app, send
-from test_security import Room, bearer, csrf_of
+from test_security import NEXT_WEEK, Room, bearer, csrf_of
 
 from workshop import safejson, store
 from workshop.accesslog import redact_secrets
@@ -350,11 +350,20 @@ def with_text(a, command, field, text):
         "record_actual": {"type": "record_actual", "kpi_id": item, "period": "2026-11", "value": 1},
         "set_webhook": {"type": "set_webhook"},
     }.get(command)
-    if base is None:  # acknowledge or resolve: an escalation of a signed SLA
+    if base is None:  # after sign-off: an escalation, a review, an action
         if not getattr(a, "open_escalation", None):
             a.sign_off()
             a.open_escalation = a.escalation()
-        base = {"type": command, "escalation_id": a.open_escalation}
+            a.review()
+            a.open_action = a.action()
+        base = {
+            "acknowledge_escalation": {"escalation_id": a.open_escalation},
+            "resolve_escalation": {"escalation_id": a.open_escalation},
+            "update_review": {},
+            "add_decision": {},
+            "add_action": {"text": "x", "owner": "y", "due": NEXT_WEEK},
+            "close_action": {"action_id": a.open_action},
+        }[command] | {"type": command}
     return {**base, field: f"a{text}b"}
 
 
@@ -397,6 +406,10 @@ def test_every_text_field_is_in_the_table():
         "acknowledge_escalation",
         "resolve_escalation",
         "set_webhook",
+        "update_review",
+        "add_decision",
+        "add_action",
+        "close_action",
     }
 
 
