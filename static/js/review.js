@@ -22,12 +22,13 @@ function refresh() {
     const response = await fetch(window.location.pathname, { credentials: "same-origin" });
     if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    const fresh = page.getElementById("review");
     const current = document.getElementById("review");
-    if (!fresh || !current) return;
     const typing = current.contains(document.activeElement) && document.activeElement.matches("input, textarea");
-    if (typing && document.activeElement.value) refresh(); // keep what someone is typing
-    else current.replaceWith(fresh);
+    if (typing && document.activeElement.value) return refresh(); // keep what someone is typing
+    for (const selector of [".dashboard-head", "#review"]) {
+      const fresh = page.querySelector(selector);
+      if (fresh) document.querySelector(selector).replaceWith(fresh);
+    }
   }, 300);
 }
 
