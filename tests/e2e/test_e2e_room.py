@@ -381,3 +381,41 @@ def test_the_quick_list_by_keyboard_and_the_projector_spotlight(room):
     expect(beamer.locator(".section-progress li")).to_have_count(4)
     room.check(beamer, "projector-overview")
     room.assert_clean()
+
+
+def test_a_consent_round_leaves_only_the_contested_items(room):
+    s = Setup(room)  # eight delegates: Maya in the browser, the others over the API
+    s.fac({"type": "goto_stage", "stage": "definitions"})
+    sql = s.items("sql")
+    maya = s.delegate("Maya")
+    section = maya.locator("section.item-section", has=maya.locator("#sec-sql"))
+    section.get_by_role("button", name=s.ui["view_list"]).click()
+    rows = section.locator("li.quick-row")
+    rows.first.focus()
+    for n in range(len(sql)):  # Maya agrees to every SQL criterion with the key 1
+        maya.keyboard.press("1")
+        expect(rows.nth(n).locator(".quick-meta")).to_contain_text("1 of 8 voted")
+    others = [name for name in s.tokens if name != "Maya"]
+    sales = {name for name, dept in PEOPLE if dept == "sales"}
+    for item in sql[:-1]:  # the last criterion only Maya voted on
+        for name in others:
+            contested = item is sql[1] and name in sales
+            choice = "disagree" if contested else "agree"
+            assert s.command(s.tokens[name], {"type": "vote", "item_id": item["id"],
+                                              "choice": choice})["ok"]  # fmt: skip
+    console = s.console()
+    head = console.locator("section.item-section", has=console.locator("#sec-sql"))
+    head.get_by_role("button", name=s.ui["reveal_all"]).click()
+    expect(head.locator(".skipped-note")).to_be_visible()
+    head.get_by_role("button", name=re.compile(s.ui["agree_consented"])).click()
+    status = {i["id"]: i["status"] for i in s.items("sql")}
+    for _ in range(50):
+        status = {i["id"]: i["status"] for i in s.items("sql")}
+        if status[sql[0]["id"]] == "agreed":
+            break
+        console.wait_for_timeout(100)
+    assert [status[i["id"]] for i in sql] == ["agreed", "revealed", "agreed", "agreed", "open"]
+    contested = console.get_by_role("article", name=sql[1]["text"], exact=True)
+    expect(contested.locator(".lacking")).to_contain_text("Sales")
+    room.check(console, "consent-round")
+    room.assert_clean()
