@@ -129,6 +129,13 @@ def test_an_amendment_changing_one_kpi_target_is_signed_as_version_2(
              {**steps[1], "signed_at": "2026-03-01T09:00:00+00:00"}]  # fmt: skip
     assert [versions.target_at(steps, date(2026, m, 1)) for m in (1, 2, 3, 4)] == [8, 8, 6, 6]
 
+    # The trend chart draws the step: version 1's target before, version 2's from the running
+    # quarter on, marked with the version that changed it.
+    svg = client.get(f"/w/{code}/kpis/{churn['id']}/trend.svg", headers=bearer(token))
+    picture = svg.get_data(as_text=True)
+    assert svg.status_code == 200 and ">v2</text>" in picture
+    assert ">8%</text>" in picture.replace("\u202f", "") and ">6%</text>" in picture
+
 
 def test_start_amendment_needs_a_fully_signed_version(workshops):
     workshop, fac, people = workshops.room(marketing=1, sales=1)

@@ -39,6 +39,13 @@ def test_a_review_starts_with_the_open_actions_of_the_one_before(client, worksho
     workshop, fac, people = signed_with_owner(workshops)
     (mia, m_sio), (sam, s_sio) = people
 
+    # The dashboard shows the next review, with the calendar file and the versions.
+    dashboard = client.get(f"/w/{workshop['code']}/dashboard",
+                           headers={"Authorization": f"Bearer {sam['token']}"})  # fmt: skip
+    page = dashboard.get_data(as_text=True)
+    assert "Next review:" in page and f"/w/{workshop['code']}/review.ics" in page
+    assert f"/w/{workshop['code']}/versions" in page
+
     # Before a review: only the facilitator or a KPI's named owner opens one.
     assert send(s_sio, {"type": "open_review"})["code"] == "forbidden"
     assert send(fac, {"type": "add_decision", "text": "x"})["code"] == "conflict"

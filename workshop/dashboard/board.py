@@ -6,7 +6,7 @@ latest value recorded per period; earlier rows for that period are its history.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from ..document import versions
 from ..domain import figures, kpis
@@ -225,16 +225,33 @@ def status_of(kpi, series, today):
     return {"status": status, "pace": pace, "latest": latest}
 
 
-def trend_points(kpi, series, today):
-    """The last periods up to today's, each with its actual and status, oldest first."""
+def trend_points(kpi, series, today, steps=None):
+    """The last periods up to today's, each with its actual, the target then in force and
+    its status, oldest first. steps: the KPI's targets per signed version (an amendment may
+    have changed it; `versions.kpi_targets_by_version`)."""
     values = {a["period"]: a["value"] for a in series}
-    return [
-        {
+    points = []
+    for label in kpis.recent_periods(today, kpi["period"], TREND_PERIODS):
+        # A period is judged by the target in force at its end (today, while it runs).
+        end = min(kpis.parse_period(label, kpi["period"]).end, today)
+        step = step_at(steps, end) if steps else None
+        target = step["target"] if step else kpi["target"]
+        point = {
             "period": label,
             "value": values.get(label),
-            "status": kpis.status(
-                values.get(label), kpi["target"], kpi["direction"], kpi["tolerance"]
-            ),
+            "status": kpis.status(values.get(label), target, kpi["direction"], kpi["tolerance"]),
         }
-        for label in kpis.recent_periods(today, kpi["period"], TREND_PERIODS)
-    ]
+        if step:
+            point |= {"target": target, "version": step["version"]}
+        points.append(point)
+    return points
+
+
+def step_at(steps, day):
+    """The signed version's step in force on `day`: the latest signed on or before it; before
+    the first signature, the first (`versions.target_at`, with the whole step)."""
+    in_force = steps[0]
+    for step in steps:
+        if step["signed_at"] and datetime.fromisoformat(step["signed_at"]).date() <= day:
+            in_force = step
+    return in_force

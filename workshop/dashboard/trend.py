@@ -16,12 +16,15 @@ def trend_svg(points, target, direction, tolerance, labels):
     """points: [{period, value or None, status, escalated: bool}] oldest first.
     labels: {title, target, value(n) -> str, period(p) -> str, escalated}."""
     values = [p["value"] for p in points if p["value"] is not None]
-    if target is not None:
-        # The target and its amber edge are always on the chart.
-        values += [
-            target,
-            target * (1 - tolerance / 100 if direction != "lower" else 1 + tolerance / 100),
-        ]
+    # A target an amendment changed: each period carries the one then in force.
+    stepped = any(p.get("target") is not None for p in points)
+    for goal in {p["target"] for p in points if p.get("target") is not None} or {target}:
+        if goal is not None:
+            # The target and its amber edge are always on the chart.
+            values += [
+                goal,
+                goal * (1 - tolerance / 100 if direction != "lower" else 1 + tolerance / 100),
+            ]
     low, high = _scale(values, tolerance)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(1, len(points))
@@ -33,7 +36,9 @@ def trend_svg(points, target, direction, tolerance, labels):
         return TOP + plot_h * (1 - (value - low) / (high - low))
 
     body = [f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#f9fafb"/>']
-    if target is not None:
+    if stepped:
+        body += _stepped_target(points, direction, tolerance, x, y, step, labels)
+    elif target is not None:
         margin = abs(target) * tolerance / 100
         edge = target - margin if direction != "lower" else target + margin
         top, bottom = sorted((y(target), y(edge)))
@@ -71,6 +76,44 @@ def trend_svg(points, target, direction, tolerance, labels):
         f' width="{WIDTH}" height="{HEIGHT}" role="img"><title>{escape(title)}</title>'
         f"{''.join(body)}</svg>"
     )
+
+
+def _stepped_target(points, direction, tolerance, x, y, step, labels):
+    """Per period: its amber band and target line; where the target changed, "v2" marks
+    the version that changed it."""
+    body, previous = [], None
+    for i, point in enumerate(points):
+        goal = point.get("target")
+        if goal is None:
+            continue
+        margin = abs(goal) * tolerance / 100
+        edge = goal - margin if direction != "lower" else goal + margin
+        top, bottom = sorted((y(goal), y(edge)))
+        left = x(i) - step / 2
+        body.append(
+            f'<rect x="{left:.1f}" y="{top:.1f}" width="{step:.1f}" height="{bottom - top:.1f}"'
+            ' fill="#fef3c7"/>'
+        )
+        body.append(
+            f'<line x1="{left:.1f}" y1="{y(goal):.1f}" x2="{left + step:.1f}" y2="{y(goal):.1f}"'
+            ' stroke="#1f3a5f" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+        if previous is not None and goal != previous["target"]:
+            body.append(
+                f'<line x1="{left:.1f}" y1="{y(previous["target"]):.1f}" x2="{left:.1f}"'
+                f' y2="{y(goal):.1f}" stroke="#1f3a5f" stroke-width="2"/>'
+            )
+            body.append(_text(left + 3, y(goal) - 5, labels["version"](point["version"]),
+                              "start", 10, "#1f3a5f", "bold"))  # fmt: skip
+        previous = point
+    first = next((p for p in points if p.get("target") is not None), None)
+    last = next((p for p in reversed(points) if p.get("target") is not None), None)
+    body.append(_text(LEFT - 6, y(last["target"]) + 4, labels["value"](last["target"]),
+                      "end", 11, "#1f3a5f"))  # fmt: skip
+    if first["target"] != last["target"]:
+        body.append(_text(LEFT - 6, y(first["target"]) + 4, labels["value"](first["target"]),
+                          "end", 10, "#6b7280"))  # fmt: skip
+    return body
 
 
 def _scale(values, tolerance):

@@ -15,12 +15,14 @@ from ..api import json_body, member_required
 from ..commands import CommandError
 from ..commands.actuals import dashboard_link_valid
 from ..db import get_db
+from ..document import versions
 from ..domain import crm
 from ..domain.codes import normalise_code
 from ..errors import STATUS, api_error
 from ..i18n import N_, translate
 from ..reviews import data as reviews
 from ..security import LARGE_UPLOADS, command_bucket_allows, signed_in_member
+from ..versions import calendar
 from ..views import workshop_or_404
 from . import board, imports, trend
 
@@ -87,6 +89,7 @@ def dashboard_page(code):
         review=reviews.current(db, workshop["id"]),
         today=date.today().isoformat(),
         day=lambda iso: format_date(date.fromisoformat(iso), "medium"),
+        next_review=calendar.next_review(db, workshop) if data["signed_version"] else None,
     )
 
 
@@ -129,7 +132,9 @@ def trend_picture(code, item_id):
         abort(404)
     rows = board.actuals(db, workshop["id"]).get(item_id, {})
     series = [{"period": p, "value": r["value"]} for p, r in rows.items()]
-    points = board.trend_points(kpi, series, date.today())
+    # An amendment may have changed the target: each period shows the one then in force.
+    steps = versions.target_changes(db, workshop["id"]).get(item_id)
+    points = board.trend_points(kpi, series, date.today(), steps)
     # The periods whose statuses opened (or moved up) an escalation that is still active.
     escalated = {
         row["period"]
@@ -145,6 +150,7 @@ def trend_picture(code, item_id):
         "title": gettext("Trend of %(kpi)s", kpi=kpi["text"]),
         "value": lambda v: value_text(v, kpi["unit"]),
         "period": str,
+        "version": lambda n: gettext("v%(n)s", n=n),
     }
     svg = trend.trend_svg(points, kpi["target"], kpi["direction"], kpi["tolerance"], labels)
     response = Response(svg, mimetype="image/svg+xml")

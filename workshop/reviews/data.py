@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 from ..dashboard import board
+from ..document import versions
 from ..domain.names import normalise_name
 
 ATTENTION = ("red", "amber")
@@ -105,8 +106,9 @@ def scorecard(db, workshop_id, review, today=None):
     today = today or date.today()
     walk = agenda(db, workshop_id, review, today)
     kpis = []
+    changed = versions.target_changes(db, workshop_id)
     for kpi in walk["all_kpis"]:
-        points = board.trend_points(kpi, kpi["actuals"], today)
+        points = board.trend_points(kpi, kpi["actuals"], today, changed.get(kpi["id"]))
         kpis.append(
             {
                 k: kpi[k]

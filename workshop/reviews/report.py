@@ -63,5 +63,6 @@ def _chart(kpi):
         "title": gettext("Trend of %(kpi)s", kpi=kpi["text"]),
         "value": lambda v: value_text(v, kpi["unit"]),
         "period": str,
+        "version": lambda n: gettext("v%(n)s", n=n),
     }
     return trend.trend_svg(kpi["trend"], kpi["target"], kpi["direction"], kpi["tolerance"], labels)
