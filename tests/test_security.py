@@ -177,6 +177,7 @@ MATRIX = {
     "set_webhook": (FACILITATOR, lambda r: {"url": "https://hooks.example.com/services/x"}),
     # Reviews: the facilitator (or a KPI's named person: not Mara) runs them; anyone adds
     # and closes actions.
+    "start_amendment": (FACILITATOR, lambda r: {}),
     "open_review": (FACILITATOR, lambda r: {}),
     "update_review": (FACILITATOR, lambda r: r.review() or {"notes": "Good"}),
     "add_decision": (FACILITATOR, lambda r: r.review() or {"text": "Extra webinar"}),
@@ -186,6 +187,7 @@ MATRIX = {
 }
 NEEDS_FINALIZED = {"sign", "reopen"}
 NEEDS_SIGNED = {
+    "start_amendment",
     "record_actual",
     "acknowledge_escalation",
     "resolve_escalation",
