@@ -6,6 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workshop.domain import crm
 
@@ -342,3 +344,40 @@ def test_empty_cells_are_no_events():
     rows = [{"Deal Name": "x", "Deal Stage": "", "Close Date": "", "Amount": ""}]
     export = crm.read_export(header, rows)
     assert crm.measures(export, "month", now=NOW) == {}
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.from_regex(r"\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}( [AP]M)?)?", fullmatch=True),
+    st.from_regex(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?Z?)?", fullmatch=True),
+    st.from_regex(r"\d{11,14}", fullmatch=True),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.datetimes(),
+)
+HEADERS = ["Deal Stage", "Amount", "Close Date", "Create Date", "Is Closed Won", "IsWon",
+           "Became a Marketing Qualified Lead Date", "First outreach date", "ConvertedDate",
+           "IsConverted", "MQL Date", "Stage", "Closed"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    header=st.lists(st.sampled_from(HEADERS), min_size=1, max_size=6, unique=True),
+    cells=st.lists(st.lists(CELLS, min_size=6, max_size=6), max_size=6),
+    order=st.sampled_from([None, "dmy", "mdy"]),
+    period=st.sampled_from(["week", "month", "quarter"]),
+)
+def test_any_cells_give_measures_or_named_problems(header, cells, order, period):
+    rows = [dict(zip(header, values, strict=False)) for values in cells]
+    try:
+        export = crm.read_export(header, rows, date_order=order)
+    except crm.ExportError as refused:
+        for problem in refused.problems:
+            assert problem.message % problem.params  # every problem can be worded
+            assert problem.line is None or 1 <= problem.line <= len(rows) + 1
+        return
+    found = crm.measures(export, period, agreed_hours=4, now=NOW)
+    for values in found.values():
+        assert all(isinstance(v, float) for v in values.values())

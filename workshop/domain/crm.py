@@ -17,6 +17,7 @@ many of them became SQL); a deal is closed when the export says so (won/closed f
 stage is a closed-won or closed-lost stage; first response is counted from the MQL date.
 """
 
+import math
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -361,7 +362,10 @@ def _naive(moment):
 
 
 def _from_millis(millis):
-    return datetime.fromtimestamp(millis / 1000, UTC).replace(tzinfo=None)
+    try:
+        return datetime.fromtimestamp(millis / 1000, UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError, OSError):  # NaN, or beyond the year 9999
+        raise ValueError(NOT_A_DATE) from None
 
 
 def _slashed(match, order):
@@ -408,6 +412,8 @@ def parse_flag(raw):
 def parse_amount(raw):
     """An amount: 12500, 12,500.00, € 12.500,00, USD 1,250 or an XLSX number."""
     if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if not math.isfinite(raw) or abs(raw) > 1e12:
+            raise ValueError(N_("%(value)s is not an amount."))
         return float(raw)
     text = re.sub(r"[\s\u00a0\u202f']|[€$£]|\b(?:EUR|USD|GBP)\b", "", str(raw), flags=re.I)
     negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
@@ -427,6 +433,8 @@ def parse_amount(raw):
         whole, _, fraction = text.rpartition(decimal)
         number = re.sub(r"[.,]", "", whole) + "." + fraction
     value = float(number)
+    if value > 1e12:  # what record_actual takes
+        raise ValueError(N_("%(value)s is not an amount."))
     return -value if negative else value
 
 
