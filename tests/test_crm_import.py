@@ -359,3 +359,36 @@ def test_a_deal_closed_in_a_period_that_has_not_started_is_skipped(workshops, ap
     result = app.test_cli_runner().invoke(import_actuals_command, [workshop["code"], str(deals)])
     assert result.exit_code == 0, result.output
     assert "2026-10\t100" in result.output and "\tskipped" in result.output
+
+
+def test_any_bytes_are_read_or_refused():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from workshop.dashboard import imports
+    from workshop.domain import crm
+
+    kpis = {1: {"id": 1, "text": "MQLs", "measure": "mqls", "period": "month"}}
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        data=st.one_of(
+            st.binary(max_size=300),
+            st.binary(max_size=300).map(lambda b: b"PK\x03\x04" + b),
+            st.text(alphabet=',;"\n\r\t ab1/-:\x00é', max_size=200).map(str.encode),
+            st.text(alphabet=',;"\n1/-:0 ', max_size=120).map(
+                lambda t: ("Became a Marketing Qualified Lead Date;Create Date\n" + t).encode()
+            ),
+        ),
+        name=st.sampled_from(["f.csv", "f.xlsx", ""]),
+    )
+    def read(data, name):
+        try:
+            imports.rows_from_file(name, data, kpis, None, 4)
+        except imports.ImportRefused as refused:
+            for _, _, message, params in refused.problems:
+                assert message % params if params else message
+        except crm.ExportError:  # pragma: no cover - rows_from_file wraps it
+            raise AssertionError("unwrapped ExportError") from None
+
+    read()
