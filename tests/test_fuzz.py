@@ -107,6 +107,8 @@ def room(module_app):
 
 
 ACK_EXTRAS = {"document_hash", "open_points", "dashboard_path", "review_number"}
+# Issue 11: what edit_item, reveal_section, propose and create_projector_link add to the ack.
+ACK_EXTRAS |= {"votes_reset", "revealed", "skipped", "duplicate", "projector_path"}
 
 
 def check(room, dump, sender, payload):

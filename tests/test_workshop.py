@@ -1,6 +1,7 @@
 """Issue 3: the guided workshop through the single command path, via Socket.IO."""
 
 import json
+import time
 
 import pytest
 from conftest import fresh_state, last_state, send
@@ -224,6 +225,12 @@ def test_remove_participant(workshops):
     _, fac, people = workshops.room()
     (gone, gone_sio) = people[0]
     assert send(fac, {"type": "remove_participant", "participant_id": gone["participant_id"]})["ok"]
+    # Told first (`removed`), then the socket closes after a short grace.
+    assert "removed" in [m["name"] for m in gone_sio.get_received()]
+    assert send(gone_sio, {"type": "set_ready", "ready": True})["ok"] is False
+    deadline = time.monotonic() + 5
+    while gone_sio.is_connected() and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert not gone_sio.is_connected()
     assert gone["participant_id"] not in [p["id"] for p in last_state(fac)["participants"]]
     from workshop.realtime import socketio

