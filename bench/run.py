@@ -10,7 +10,11 @@ ratio to a floor measured in the same run:
   serialising them to JSON;
 - rendering the SLA PDF of a fully agreed workshop, versus the floor: WeasyPrint rendering a
   one-page document;
-- the page script's weight, raw and gzipped.
+- the page script's weight, raw and gzipped;
+- load (bench/load.py): N workshops × 9 clients voting at human pace against `make run`'s
+  server and against a bare Flask-SocketIO floor on gevent (bench/floor.py) that only
+  rebroadcasts a padded `state` of the same size: p50/p99 of vote → all nine hold it,
+  server CPU per vote and memory per room, for N in BENCH_ROOMS (1,10,50,100).
 """
 
 import gzip
@@ -61,7 +65,7 @@ def free_port():
 def listen(url, tokens, ready, stop):
     clients = []
     for token in tokens:
-        client = socketio.Client()
+        client = socketio.Client(websocket_extra_options={"skip_utf8_validation": True})
         client.connect(url, auth={"token": token}, transports=["websocket"])
         clients.append(client)
     ready.set()
@@ -73,10 +77,19 @@ def listen(url, tokens, ready, stop):
 def bench_commands(tmp):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PORT": str(port), "WORKSHOP_DB": str(tmp / "bench.sqlite"),
-           "SECRET_KEY": "bench"}
-    server = subprocess.Popen([sys.executable, str(ROOT / "app.py")], env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "WORKSHOP_DB": str(tmp / "bench.sqlite"),
+        "SECRET_KEY": "bench",
+    }
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py")],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     clients = []
     try:
         for _ in range(100):
@@ -85,34 +98,46 @@ def bench_commands(tmp):
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
-        created = requests.post(url + "/api/workshops", json={
-            "title": "Bench", "facilitator_name": "F", "language": "en"}).json()
+        created = requests.post(
+            url + "/api/workshops",
+            json={"title": "Bench", "facilitator_name": "F", "language": "en"},
+        ).json()
         tokens = [created["facilitator_token"]] + [
-            requests.post(f"{url}/api/workshops/{created['code']}/participants",
-                          json={"name": f"P{i}", "department": ("marketing", "sales")[i % 2]}
-                          ).json()["token"]
+            requests.post(
+                f"{url}/api/workshops/{created['code']}/participants",
+                json={"name": f"P{i}", "department": ("marketing", "sales")[i % 2]},
+            ).json()["token"]
             for i in range(8)
         ]
         # The other eight people listen from another process, so that parsing their
         # snapshots does not slow down the client that measures.
         stop = multiprocessing.Event()
         ready = multiprocessing.Event()
-        listeners = multiprocessing.Process(target=listen, args=(url, tokens[2:] + tokens[:1],
-                                                                 ready, stop))
+        listeners = multiprocessing.Process(
+            target=listen, args=(url, tokens[2:] + tokens[:1], ready, stop)
+        )
         listeners.start()
         ready.wait(30)
-        delegate = socketio.Client()
+        delegate = socketio.Client(websocket_extra_options={"skip_utf8_validation": True})
         delegate.connect(url, auth={"token": tokens[1]}, transports=["websocket"])
         clients.append(delegate)
-        state = requests.get(f"{url}/api/workshops/{created['code']}/state",
-                             headers={"Authorization": f"Bearer {tokens[1]}"}).json()
+        state = requests.get(
+            f"{url}/api/workshops/{created['code']}/state",
+            headers={"Authorization": f"Bearer {tokens[1]}"},
+        ).json()
         item_ids = [i["id"] for i in state["items"]]
         floor = timed(lambda: delegate.call("command", {"type": "no_such_command"}))
         choices = iter(["agree", "disagree", "abstain"] * ROUNDS)
-        vote = timed(lambda: delegate.call("command", {
-            "type": "vote", "item_id": item_ids[0], "choice": next(choices)}))
-        propose = timed(lambda: delegate.call("command", {
-            "type": "propose", "section": "kpis", "text": "Bench KPI"}))
+        vote = timed(
+            lambda: delegate.call(
+                "command", {"type": "vote", "item_id": item_ids[0], "choice": next(choices)}
+            )
+        )
+        propose = timed(
+            lambda: delegate.call(
+                "command", {"type": "propose", "section": "kpis", "text": "Bench KPI"}
+            )
+        )
         stop.set()
         listeners.join(30)
         return {"floor_refused_command": floor, "vote": vote, "propose": propose}
@@ -133,11 +158,13 @@ def bench_state_and_pdf(tmp):
     app = create_app({"DATABASE": str(tmp / "state.sqlite"), "SECRET_KEY": "bench"})
     with app.test_request_context():
         db = get_db()
-        workshop, _ = service.create_workshop(db, {
-            "title": "Bench", "facilitator_name": "F", "language": "en"})
+        workshop, _ = service.create_workshop(
+            db, {"title": "Bench", "facilitator_name": "F", "language": "en"}
+        )
         for i in range(8):
-            service.join_workshop(db, workshop["code"], {
-                "name": f"P{i}", "department": ("marketing", "sales")[i % 2]})
+            service.join_workshop(
+                db, workshop["code"], {"name": f"P{i}", "department": ("marketing", "sales")[i % 2]}
+            )
         members = list(db.query("SELECT * FROM members WHERE workshop_id = ?", [workshop["id"]]))
 
         def build():
@@ -161,7 +188,8 @@ def bench_state_and_pdf(tmp):
         with force_locale("en"):
             results["pdf_full_document"] = timed(lambda: render_pdf(data, draft=True), 5)
         results["floor_pdf_one_page"] = timed(
-            lambda: HTML(string="<h1>SLA</h1><p>One page.</p>").write_pdf(), 5)
+            lambda: HTML(string="<h1>SLA</h1><p>One page.</p>").write_pdf(), 5
+        )
     return results
 
 
@@ -171,19 +199,28 @@ def page_weight():
         ROOT / "static/vendor/socket.io-client-4.8.4/socket.io.esm.min.js",
         ROOT / "static/app.css",
     ]
-    return {f.relative_to(ROOT).as_posix(): (f.stat().st_size, len(gzip.compress(f.read_bytes())))
-            for f in files}
+    return {
+        f.relative_to(ROOT).as_posix(): (f.stat().st_size, len(gzip.compress(f.read_bytes())))
+        for f in files
+    }
 
 
 def main():
+    from load import bench_load, print_load
+
     tmp = Path(tempfile.mkdtemp(prefix="sla-bench-"))
+    rooms = [int(n) for n in os.environ.get("BENCH_ROOMS", "1,10,50,100").split(",") if n]
     try:
         results = {**bench_commands(tmp), **bench_state_and_pdf(tmp)}
+        load_rows = bench_load(tmp, rooms, float(os.environ.get("BENCH_SECONDS", "15")), free_port)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    floors = {"vote": "floor_refused_command", "propose": "floor_refused_command",
-              "state_build_and_serialise": "floor_serialise_only",
-              "pdf_full_document": "floor_pdf_one_page"}
+    floors = {
+        "vote": "floor_refused_command",
+        "propose": "floor_refused_command",
+        "state_build_and_serialise": "floor_serialise_only",
+        "pdf_full_document": "floor_pdf_one_page",
+    }
     print(f"{'measure':32} {'median ms':>10} {'p95 ms':>9} {'× floor':>8}")
     summary = {}
     for name, samples in results.items():
@@ -202,6 +239,8 @@ def main():
         print(f"  {name:58} {raw:8} {zipped:7}")
     print(f"  {'total':58} {total[0]:8} {total[1]:7}")
     summary["page_weight_gzip"] = total[1]
+    print_load(load_rows)
+    summary["load"] = load_rows
     out = ROOT / "bench/results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(summary, indent=2))
