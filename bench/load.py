@@ -1,5 +1,6 @@
 """The load benchmark: N workshops × 9 people voting at human pace, against `make run`'s
-server and against the bare floor (bench/floor.py), in the same run.
+server and against the bare floor (bench/floor.py, which rebroadcasts a delegate's own snapshot
+with the version bumped), in the same run.
 
 Each room has a facilitator and eight delegates, all python-socketio clients spread over
 several load processes so that one Python process is not the bottleneck. In every room
@@ -158,13 +159,11 @@ def project_rooms(url, n):
             {
                 "auths": [{"token": t} for t in tokens],
                 "item_id": state["items"][0]["id"],
-                "state_bytes": len(
-                    requests.get(
-                        f"{url}/api/workshops/{created['code']}/state",
-                        timeout=30,
-                        headers={"Authorization": f"Bearer {tokens[1]}"},
-                    ).content
-                ),
+                "state": requests.get(
+                    f"{url}/api/workshops/{created['code']}/state",
+                    timeout=30,
+                    headers={"Authorization": f"Bearer {tokens[1]}"},
+                ).content,
             }
         )
     return rooms
@@ -232,10 +231,11 @@ def bench_load(tmp, room_counts, seconds, free_port):
         finally:
             server.terminate()
             server.wait(30)
-        size = rooms[0]["state_bytes"]
+        size = len(rooms[0]["state"])
+        (tmp / "state.json").write_bytes(rooms[0]["state"])  # a delegate's, as sent
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        floor_env = {**os.environ, "PORT": str(port), "STATE_BYTES": str(size)}
+        floor_env = {**os.environ, "PORT": str(port), "STATE_FILE": str(tmp / "state.json")}
         floor = start_server([sys.executable, str(ROOT / "bench/floor.py")], floor_env, url)
         try:
             floor_rooms = [{"auths": [{"room": r}] * 9, "item_id": None} for r in range(n)]
