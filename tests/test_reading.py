@@ -42,6 +42,9 @@ def test_delegates_read_the_frozen_text_and_what_changed_since_the_last_version(
     assert send(fac, {"type": "reopen"})["ok"]
     edit = {"type": "edit_item", "item_id": kpi["id"], "text": "MQL volume per week"}
     assert send(fac, edit)["ok"]
+    # New wording goes back to the vote (issue 11); the room agrees it again.
+    again = {"type": "decide", "item_id": kpi["id"], "outcome": "agreed", "reason": "ok"}
+    assert send(fac, again)["ok"]
     assert send(fac, {"type": "finalize"})["ok"]
     second = document(client, workshop, token)
     assert second["version"] == 2 and second["previous_version"] == 1
