@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from . import store
+from . import offload, store
 from .broadcast import changed
 from .commands import CommandError, execute
 from .db import get_db
@@ -228,7 +228,8 @@ def final_pdf(db, workshop):
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / final_name(workshop)
     with open(path.with_suffix(".pdf.lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        # Waiting for another render holds a thread, not the event loop (offload.py).
+        offload.blocking(fcntl.flock, lock, fcntl.LOCK_EX)
         try:
             version = versions.stored(db, workshop["id"], workshop["signoff_version"])
             recorded = version["final_pdf_hash"] if version else workshop["final_pdf_hash"]

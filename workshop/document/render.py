@@ -23,6 +23,7 @@ from flask_babel import force_locale
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .. import offload
 from .canonical import (
     canonical_markdown,
     cover_facts,
@@ -122,8 +123,13 @@ def render_pdf(data, draft) -> bytes:
         description=strings(_language(data))["attachment"],
         relationship="Source",
     )
-    document = HTML(string=page, base_url=static.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant="pdf/a-3b", attachments=[attachment])
+    return offload.blocking(_print, page, static.as_uri() + "/", fetcher, [attachment])
+
+
+def _print(page, base_url, fetcher, attachments):
+    """WeasyPrint's part: seconds of CPU, so off the event loop (offload.py)."""
+    document = HTML(string=page, base_url=base_url, url_fetcher=fetcher)
+    return document.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments)
 
 
 def _language(data):

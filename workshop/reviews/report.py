@@ -11,6 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from weasyprint import HTML
 
+from .. import offload
 from ..dashboard import trend
 from ..dashboard.views import value_text
 from ..document.render import StaticFetcher
@@ -24,8 +25,14 @@ def render_report(data) -> bytes:
     """The PDF of a review; call inside an app context."""
     static = Path(current_app.static_folder).resolve()
     fetcher = StaticFetcher(static, current_app.static_url_path)
-    document = HTML(string=report_html(data), base_url=static.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant="pdf/a-3b")
+    return offload.blocking(_print, report_html(data), static.as_uri() + "/", fetcher)
+
+
+def _print(page, base_url, fetcher):
+    """WeasyPrint's part, off the event loop (offload.py)."""
+    return HTML(string=page, base_url=base_url, url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/a-3b"
+    )
 
 
 def report_html(data):
