@@ -265,8 +265,9 @@ def test_second_screen_own_link_and_a_read_only_projector(room):
     expect(link).to_have_attribute("href", re.compile(r"/facilitate\?key="))
     qr = console.get_by_role("img", name=s.ui["my_link_qr"])
     expect(qr).to_be_visible()
-    assert console.evaluate(
-        "() => document.querySelector('.second-screen img.qr').naturalWidth > 0"
+    console.wait_for_function(
+        "() => { const i = document.querySelector('.second-screen img.qr');"
+        " return i && i.complete && i.naturalWidth > 0; }"
     )
     room.check(console, "second-screen")
     # The second machine signs in with the link and gets the console.
