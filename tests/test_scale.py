@@ -255,3 +255,48 @@ def test_a_thousand_idle_websockets_leave_the_server_responsive(server):
     assert after < 1, f"/healthz took {after:.2f} s after 1,000 WebSockets closed"
     time.sleep(1)
     assert healthz_seconds(server.url) < 1
+
+
+def test_a_connect_storm_from_one_token_leaves_other_workshops_responsive(server):
+    """One delegate's token reconnecting in a loop (a broken laptop, a script) costs the
+    others little: beyond the burst its connects are refused before any work."""
+    url = server.url
+    _, (stormy,) = workshop(url, 1)
+    _, (joined,) = workshop(url, 1)
+    person = Counting(url, joined["token"])
+
+    def round_trips(n=30):
+        samples = []
+        for k in range(n):
+            start = time.perf_counter()
+            ack = person.sio.call("command", {"type": "set_ready", "ready": k % 2 == 0})
+            assert ack["ok"], ack
+            samples.append(time.perf_counter() - start)
+        return sorted(samples)[n // 2]
+
+    stop = threading.Event()
+    attempts = []
+
+    def storm():
+        while not stop.is_set() and len(attempts) < 400:
+            attempts.append(refusal(url, stormy["token"]))
+
+    try:
+        quiet = round_trips()
+        storms = [threading.Thread(target=storm) for _ in range(2)]
+        for thread in storms:
+            thread.start()
+        deadline = time.time() + 30
+        while not any(attempts) and time.time() < deadline:  # past the burst: refused now
+            time.sleep(0.05)
+        stormy_rtt = round_trips()
+        stop.set()
+        for thread in storms:
+            thread.join(30)
+    finally:
+        stop.set()
+        person.close()
+    refused = [a for a in attempts if a]
+    assert refused and refused[0].startswith("Too many connections"), attempts
+    # Twice the quiet median, with 10 ms of slack for a machine shared with other work.
+    assert stormy_rtt <= max(2 * quiet, quiet + 0.010), (quiet, stormy_rtt, len(attempts))
