@@ -1,7 +1,7 @@
 // The SLA document in the page (review and sign-off), the readiness check and finalizing
 // with open points. The document's HTML is sanitised by the server (nh3); the page only
 // renames its headings and anchors so they fit into the page.
-import { html, useState, useEffect, useRef, S, t, label, send, page, isFacilitator } from "./lib.js";
+import { html, useState, useEffect, useRef, S, t, label, send, page, isFacilitator, afterState } from "./lib.js";
 
 export const DOCUMENT_STAGES = ["review", "signoff"];
 // At most one request for the document per second, and never more often than ten times
@@ -250,7 +250,8 @@ function focusItem(id, tries = 90) {
 export function OpenPoints({ points }) {
   const go = async (point) => {
     const ack = await send("goto_stage", { stage: stageOf(point.section) });
-    if (ack.ok && point.item_id) focusItem(point.item_id);
+    // Focus the card of the new stage's view, not the one the old view still shows.
+    if (ack.ok && point.item_id) afterState(ack.version, () => focusItem(point.item_id));
   };
   return html`<ol class="open-points">${points.map((point, i) => {
     const stage = point.section && stageOf(point.section);

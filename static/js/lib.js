@@ -24,6 +24,21 @@ let socket = null;
 const listeners = new Set();
 const errorListeners = new Set();
 export const onState = (fn) => listeners.add(fn);
+let seenVersion = 0;
+listeners.add((state) => { seenVersion = Math.max(seenVersion, state.version); });
+
+// Runs fn once the page has rendered a state at least as new as `version` (an ack may
+// arrive before the state it caused: broadcasts are coalesced on the server).
+export function afterState(version, fn) {
+  const rendered = () => requestAnimationFrame(() => requestAnimationFrame(fn));
+  if (seenVersion >= version) return rendered();
+  const wait = (state) => {
+    if (state.version < version) return;
+    listeners.delete(wait);
+    rendered();
+  };
+  listeners.add(wait);
+}
 export const onError = (fn) => errorListeners.add(fn);
 
 // Removal is final: the socket stops reconnecting and the page says so. The server may close

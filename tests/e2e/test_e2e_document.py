@@ -265,7 +265,9 @@ class Run:
         )
         maya = self.delegates["Maya"]
         label = fill(self.ui["changed_since"], n=1)
-        changed = maya.locator(".doc-part.changed")
+        # The first changed part with lines to show ("Changes since version 1", new in this
+        # draft, is changed as a whole).
+        changed = maya.locator(".doc-part.changed").filter(has=maya.locator(".change-list"))
         expect(changed.first).to_be_visible()
         expect(changed.first.locator(".change-label")).to_have_text(re.compile(re.escape(label)))
         expect(changed.first.locator(".change-list li").first).to_be_visible()
