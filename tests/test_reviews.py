@@ -154,3 +154,63 @@ def test_the_review_report_for_leadership(client, workshops):
         ).status_code
         == 404
     )
+
+
+def test_a_review_with_real_clients_on_the_real_server(server):
+    """The same walk against `python app.py` with python-socketio clients: review 2 starts
+    with review 1's open action, closes it and adds one; the report reads back."""
+    import requests
+    import socketio as socketio_client
+    from test_escalations import http_signed
+
+    code, fac, (mia, sam) = http_signed(server)
+    clients = {}
+    for who, token in (("fac", fac), ("mia", mia["token"]), ("sam", sam["token"])):
+        sio = socketio_client.Client()
+        sio.connect(server.url, auth={"token": token}, transports=["websocket"])
+        clients[who] = sio
+
+    def run(who, payload):
+        ack = clients[who].call("command", payload, timeout=30)
+        assert ack["ok"], (payload, ack)
+        return ack
+
+    def reviews(token):
+        headers = {"Authorization": f"Bearer {token}"}
+        url = f"{server.url}/api/workshops/{code}/reviews"
+        return requests.get(url, headers=headers, timeout=30).json()
+
+    try:
+        assert run("fac", {"type": "open_review"})["review_number"] == 1
+        run("mia", {"type": "add_action", "text": "Plan the webinar", "owner": "Mia",
+                    "due": NEXT_WEEK})  # fmt: skip
+        run("fac", {"type": "add_decision", "text": "Extra webinar"})
+        run("fac", {"type": "close_review"})
+        assert run("fac", {"type": "open_review"})["review_number"] == 2
+        as_sam = {"Authorization": f"Bearer {sam['token']}"}
+        page = requests.get(f"{server.url}/w/{code}/review", headers=as_sam, timeout=30)
+        walk = page.text
+        assert walk.index("Plan the webinar") < walk.index("KPIs that need attention")
+        action = next(
+            a for a in reviews(sam["token"])["actions"] if a["text"] == "Plan the webinar"
+        )
+        run("sam", {"type": "close_action", "action_id": action["id"], "note": "Booked"})
+        run("sam", {"type": "add_action", "text": "Report the webinar's MQLs", "owner": "Mia",
+                    "due": NEXT_WEEK})  # fmt: skip
+        run("fac", {"type": "close_review"})
+        listed = reviews(mia["token"])
+        by_text = {a["text"]: a for a in listed["actions"]}
+        assert by_text["Plan the webinar"]["status"] == "done"
+        assert by_text["Plan the webinar"]["closed_note"] == "Booked"
+        assert (
+            by_text["Report the webinar's MQLs"]["status"],
+            by_text["Report the webinar's MQLs"]["review"],
+        ) == ("open", 2)
+        as_mia = {"Authorization": f"Bearer {mia['token']}"}
+        report = requests.get(f"{server.url}/w/{code}/reviews/2/report.pdf", headers=as_mia,
+                              timeout=60)  # fmt: skip
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(report.content)).pages)
+        assert "Review 2" in text and "Report the webinar's MQLs" in text and "Booked" in text
+    finally:
+        for sio in clients.values():
+            sio.disconnect()
