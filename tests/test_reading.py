@@ -54,3 +54,24 @@ def test_delegates_read_the_frozen_text_and_what_changed_since_the_last_version(
     assert any(c["kind"] == "added" and "MQL volume per week" in c["text"] for c in changes)
     assert any(c["kind"] == "removed" and kpi["text"] in c["text"] for c in changes)
     assert "1. Joint goals" not in changed and "Signatures" not in changed
+
+
+def test_a_shifted_open_point_number_is_not_a_change(client, workshops):
+    """Settling one undecided item renumbers the open points after it (O54 → O53): the parts
+    whose agreements stayed the same are not marked changed."""
+    workshop, fac, people = workshops.room(marketing=1, sales=1)
+    token = people[0][0]["token"]
+    items = fresh_state(fac)["items"]
+    undecided = next(i for i in items if i["section"] == "targets")
+    for item in items:
+        if item["id"] != undecided["id"] and item["section"] not in ("kpis", "process"):
+            send(fac, {"type": "decide", "item_id": item["id"], "outcome": "agreed",
+                       "reason": "ok"})  # fmt: skip
+    assert send(fac, {"type": "finalize", "reason": "Later"})["ok"]
+    assert send(fac, {"type": "reopen"})["ok"]
+    settle = {"type": "decide", "item_id": undecided["id"], "outcome": "agreed", "reason": "ok"}
+    assert send(fac, settle)["ok"]
+    changed = {p["title"] for p in document(client, workshop, token)["parts"] if p["changed"]}
+    assert "2. Targets, with both departments accountable" in changed
+    # The definitions were agreed without votes: open points whose numbers moved up by one.
+    assert "3. Definitions of leads and opportunities" not in changed, changed

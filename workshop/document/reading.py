@@ -70,17 +70,27 @@ def _parts(markdown_text):
     return parts
 
 
+# An open point's number ("O54") shifts for every line after one that was settled: such a
+# shift is not a change in what was agreed, so lines are compared without the numbers.
+_POINT_REF = re.compile(r"\bO\d+\b")
+
+
 def _changes(old, new):
     """[{kind: "added"|"removed", text}] lines that differ, as plain text."""
     if old is None:
         return []
+    before, after = old.splitlines(), new.splitlines()
+    matcher = difflib.SequenceMatcher(
+        None, [_POINT_REF.sub("O", x) for x in before], [_POINT_REF.sub("O", x) for x in after],
+        autojunk=False,
+    )  # fmt: skip
     changes = []
-    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
-        kind = {"+ ": "added", "- ": "removed"}.get(line[:2])
-        text = _plain(line[2:])
-        if kind and text:
-            changes.append({"kind": kind, "text": text})
-    return changes[:40]
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        changes += [{"kind": "removed", "text": _plain(x)} for x in before[i1:i2]]
+        changes += [{"kind": "added", "text": _plain(x)} for x in after[j1:j2]]
+    return [c for c in changes if c["text"]][:40]
 
 
 def _plain(line):
