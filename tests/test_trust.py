@@ -350,6 +350,10 @@ def with_text(a, command, field, text):
         "record_actual": {"type": "record_actual", "kpi_id": item, "period": "2026-11", "value": 1},
         "set_webhook": {"type": "set_webhook"},
     }.get(command)
+    if base is None and not hasattr(a, "sign_off"):
+        # A room that is never signed (test_hostile_text): ids that do not exist; the text is
+        # checked before them.
+        a.open_escalation = a.open_action = 10**6
     if base is None:  # after sign-off: an escalation, a review, an action
         if not getattr(a, "open_escalation", None):
             a.sign_off()

@@ -194,9 +194,10 @@ def check_csrf():
     """Form posts carry the session's CSRF token; JSON API calls are not forms."""
     if request.endpoint in LARGE_UPLOADS:
         request.max_content_length = LARGE_UPLOADS[request.endpoint]
-    if request.method == "POST" and request.mimetype in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
+    # Every post outside the JSON API is a page's form: a body-less one needs the token too.
+    if request.method == "POST" and (
+        request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+        or not request.path.startswith("/api/")
     ):
         sent = request.form.get("csrf_token", "")
         if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
