@@ -88,6 +88,22 @@ function poll(onStatus) {
 // Query parameters every picture of this page carries (the projector link's token).
 export const pictureParams = () => (page.viewToken ? `&view=${encodeURIComponent(page.viewToken)}` : "");
 
+// A burst of snapshots (the facilitator settling thirty items in a row) is rendered once:
+// the newest state within STATE_BATCH_MS goes to the listeners, a busy laptop skips the rest.
+const STATE_BATCH_MS = 25;
+let pendingState = null;
+function deliver(state) {
+  const scheduled = pendingState !== null;
+  if (!scheduled || state.version >= pendingState.version) pendingState = state;
+  if (scheduled) return;
+  setTimeout(flushState, STATE_BATCH_MS);
+}
+function flushState() {
+  const newest = pendingState;
+  pendingState = null;
+  if (newest && !removed) listeners.forEach((fn) => fn(newest));
+}
+
 export function connect(onStatus) {
   if (page.viewToken) return poll(onStatus);
   socket = io({ auth: { code: page.code } });
@@ -105,7 +121,9 @@ export function connect(onStatus) {
     onStatus("offline");
     if (!(await stillMember())) endRemoved(onStatus);
   });
-  socket.on("state", (state) => { if (!removed) listeners.forEach((fn) => fn(state)); });
+  socket.on("state", (state) => { if (!removed) deliver(state); });
+  // A `presence` event applies to the newest state: a waiting one is rendered first.
+  socket.on("presence", flushState);
   socket.on("removed", () => endRemoved(onStatus));
   return socket;
 }

@@ -44,4 +44,7 @@ def room(browser, server, request):
     name = re.sub(r"[^A-Za-z0-9]+", "-", request.node.name.removeprefix("test_")).strip("-")
     room = Room(browser, server, name)
     yield room
+    # Shown with a failure: a page's own error often explains a missing text.
+    for problem in room.problems:
+        print("browser problem:", problem)
     room.close()

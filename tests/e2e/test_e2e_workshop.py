@@ -454,8 +454,10 @@ class Workshop:
                     "reason": "Accepted from the draft in the review",
                 }
             )
+        # Thirty-odd snapshots in a few seconds to ten pages on two shared cores: give the
+        # last one time to arrive and render.
         expect(self.people["Maya"].locator(".review > .ok")).to_have_text(
-            re.compile(self.ui["review_ready"])
+            re.compile(self.ui["review_ready"]), timeout=20_000
         )
         self.visit("review")
         self.download_pdf("Maya", self.people["Maya"], "draft")
