@@ -1,7 +1,7 @@
 # Two commands set everything up on a fresh Debian machine with Python 3.11:
 #   make run    creates .venv, installs, migrates and serves http://127.0.0.1:5000 (gevent)
 #   make dev    the same on Werkzeug's development server (threading mode)
-#   make test   installs the dev tools and runs lint and every test
+#   make test   installs the dev tools (pip, and npm for the JS linter) and runs lint and every test
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -39,9 +39,15 @@ dev: $(VENV)/.installed translations
 test: $(VENV)/.installed-dev translations lint
 	$(BIN)/python -m pytest -q
 
-lint: $(VENV)/.installed-dev
+# The page scripts' linter, pinned in package-lock.json (installed again when the lock changes).
+node_modules/.installed: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+lint: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r workshop -ll -c pyproject.toml
+	node_modules/.bin/eslint --max-warnings 0 static/js eslint.config.js
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
@@ -51,4 +57,4 @@ bench: $(VENV)/.installed-dev translations
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) instance/workshop.sqlite*
+	rm -rf $(VENV) node_modules instance/workshop.sqlite*
