@@ -1,11 +1,16 @@
 """Every string the page script shows, translated on the server and embedded in the page."""
 
+import inspect
+
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from .commands import REGISTRY
+from .commands.facilitation import FIELD_TEXT_MAX
 from .commands.items import DEFAULT_DOTS
-from .domain import stages
+from .domain import consent, stages
 from .domain.sections import FIELDS, ITEM_DETAILS
+from .validation import check_mapping
 
 
 def stage_texts():
@@ -503,17 +508,34 @@ def max_delegates():
     return MAX_DELEGATES
 
 
-def client_strings():
-    """Everything the page script needs, in the request's language."""
+def limits():
+    """What the commands accept, for the page's inputs (maxlength, max): read from the
+    commands' own specs, so a limit changed on the server changes the page with it."""
+    specs = {name: cmd.specs for name, cmd in REGISTRY.items()}
     return {
-        "stages": {sid: {"title": t, "text": d} for sid, (t, d) in stage_texts().items()},
+        "item_text": specs["propose"]["text"].max_len,
+        "decide_reason": specs["decide"]["reason"].max_len,
+        "finalize_reason": specs["finalize"]["reason"].max_len,
+        # An item's text details are checked with check_mapping's default length.
+        "detail_text": inspect.signature(check_mapping).parameters["max_len"].default,
+        "field_text": FIELD_TEXT_MAX,
+        "timer_minutes": specs["start_timer"]["seconds"].high // 60,
+        "stage_minutes": specs["set_stage_plan"]["minutes"].high,
+    }
+
+
+def schema():
+    """The workshop's shape as the server defines it: stages and sections in order, vote
+    choices, departments, defaults and limits. The page reads these (static/js never retypes
+    them); tests/test_client_schema.py holds them equal to the server's constants."""
+    return {
         "stage_order": list(stages.STAGES),
         "minutes": stages.MINUTES,
         "sections_by_stage": {k: list(v) for k, v in stages.SECTIONS_BY_STAGE.items()},
-        "sections": section_names(),
-        "labels": labels(),
-        "ui": ui(),
-        "plurals": plurals(),
+        "section_order": list(stages.SECTIONS),
+        "document_stages": list(stages.DOCUMENT_STAGES),
+        "vote_choices": list(consent.CHOICES),
+        "departments": list(consent.DEPARTMENTS),
         "max_delegates": max_delegates(),
         "default_dots": DEFAULT_DOTS,
         "item_details": {
@@ -524,4 +546,18 @@ def client_strings():
             s: {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
             for s, d in FIELDS.items()
         },
+        "limits": limits(),
+    }
+
+
+def client_strings():
+    """Everything the page script needs, in the request's language: the words, and the
+    schema (schema() above) at the top level beside them."""
+    return {
+        "stages": {sid: {"title": t, "text": d} for sid, (t, d) in stage_texts().items()},
+        "sections": section_names(),
+        "labels": labels(),
+        "ui": ui(),
+        "plurals": plurals(),
+        **schema(),
     }

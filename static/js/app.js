@@ -41,7 +41,7 @@ function LanguageSwitch({ state }) {
 // results in full and every other item of the stage as one line with its status.
 function PresentItems({ state, viewer }) {
   const review = state.stage === "review";
-  const sections = review ? Object.keys(S.sections) : S.sections_by_stage[state.stage] || [];
+  const sections = review ? S.section_order : S.sections_by_stage[state.stage] || [];
   const items = sections.flatMap((s) => itemsOf(state, s));
   const revealed = items.filter((i) => i.status === "revealed" && i.tally);
   // At review the document below lists what is still open; only revealed results show here.

@@ -86,7 +86,7 @@ export function People({ state }) {
       ${person(state.facilitator, null)}
       ${state.participants.map((p) => person(p, p.department))}
     </ul>
-    <p class="balance-counts">${label("marketing")}: ${state.balance.marketing} · ${label("sales")}: ${state.balance.sales}</p>
+    <p class="balance-counts">${S.departments.map((d) => `${label(d)}: ${state.balance[d]}`).join(" · ")}</p>
     ${state.balance.warning && html`<p class="warning" role="status">⚠ ${t(`balance_${state.balance.warning}`)}</p>`}
   </section>`;
 }
@@ -141,7 +141,7 @@ export function TimerControls({ state }) {
     <${Timer} state=${state} />
     <form class="row" onSubmit=${(e) => { e.preventDefault(); send("start_timer", { seconds: Math.round(minutes * 60) }); }}>
       <label>${t("minutes_short")}
-        <input type="number" min="1" max="180" step="1" value=${minutes} class="narrow-input"
+        <input type="number" min="1" max=${S.limits.timer_minutes} step="1" value=${minutes} class="narrow-input"
           onInput=${(e) => setMinutes(Number(e.target.value) || 1)} />
       </label>
       <button class="button primary small" type="submit">${t("start_timer")}</button>
@@ -220,7 +220,7 @@ function PlanInput({ stage, minutes }) {
     const ack = await send("set_stage_plan", { stage, minutes: Number(e.target.value) });
     if (ack.ok) setDraft(null);
   };
-  return html`<input type="number" min="0" max="240" step="5" class="narrow-input" value=${draft ?? minutes}
+  return html`<input type="number" min="0" max=${S.limits.stage_minutes} step="5" class="narrow-input" value=${draft ?? minutes}
     aria-label=${t("plan_minutes_for", { stage: S.stages[stage].title })}
     onInput=${(e) => setDraft(e.target.value)} onBlur=${commit}
     onKeyDown=${(e) => e.key === "Enter" && commit(e)} />`;
@@ -248,19 +248,19 @@ function DetailList({ item, link, language }) {
     .map((k) => [k, item.details[k]]);
   if (!entries.length && !link) return null;
   return html`<dl class="details">
-    ${entries.map(([k, v]) => html`<div key=${k}><dt>${label(k)}</dt><dd>${typeof v === "string" && S.labels[v] && !["phase", "approach"].includes(k) ? label(v) : v}</dd></div>`)}
+    ${entries.map(([k, v]) => html`<div key=${k}><dt>${label(k)}</dt><dd>${typeof v === "string" && Array.isArray(S.item_details[item.section][k]) && S.labels[v] ? label(v) : v}</dd></div>`)}
     ${link && html`<div key="linked" class="linked-target"><dt>${t("linked_target")}</dt><dd>${linkedTarget(link, language)} <span class="muted">${t("linked_hint")}</span></dd></div>`}
   </dl>`;
 }
 
 function tallyKey(tally) {
-  return ["agree", "abstain", "disagree", "block"].map((c) => tally[c]).join("-");
+  return S.vote_choices.map((c) => tally[c]).join("-");
 }
 
 function VoteResult({ state, item }) {
   return html`<div class="vote-result">
     <img class="tally-bars" alt="" src=${`/w/${page.code}/items/${item.id}/votes.svg?t=${tallyKey(item.tally)}&lang=${state.you.language}${pictureParams()}`} width="320" />
-    <p class="tally-text">${["agree", "abstain", "disagree", "block"].map((c) =>
+    <p class="tally-text">${S.vote_choices.map((c) =>
       html`<span key=${c} class=${`choice-${c}`}>${CHOICE_ICON[c]} ${t(c)}: <strong>${item.tally[c]}</strong></span> `)}</p>
     <p class=${`consensus consensus-${item.consensus}`}><span aria-hidden="true">${CONSENSUS_ICON[item.consensus]}</span> ${t(`consensus_${item.consensus}`)}</p>
     ${item.consensus === "no_consent" && item.lacking && item.lacking.length > 0 && html`<p class="lacking">${t("lacking_support", { departments: item.lacking.map(label).join(", ") })}</p>`}
@@ -276,7 +276,7 @@ function VotePanel({ state, item }) {
   const waiting = state.participants.filter((p) => !item.voted.includes(p.id));
   return html`<div class="vote-panel">
     ${state.you.role === "participant" && html`<div class="vote-buttons" role="group" aria-label=${t("tally")}>
-      ${["agree", "abstain", "disagree", "block"].map((c) => html`<button key=${c}
+      ${S.vote_choices.map((c) => html`<button key=${c}
         class=${`button vote choice-${c} ${mine === c ? "chosen" : ""}`} aria-pressed=${mine === c}
         disabled=${locked} onClick=${() => send("vote", { item_id: item.id, choice: c })}>
         <span aria-hidden="true">${CHOICE_ICON[c]}</span> ${t(c)}</button>`)}
@@ -298,7 +298,7 @@ function DecisionControls({ item }) {
   };
   return html`<form class="decision" onSubmit=${(e) => { e.preventDefault(); decide("agreed"); }}>
     ${asking && html`<label>${t("reason")} <span class="muted">(${t("reason_needed")})</span>
-      <input value=${reason} maxlength="1000" required ref=${input}
+      <input value=${reason} maxlength=${S.limits.decide_reason} required ref=${input}
         onInput=${(e) => setReason(e.target.value)} /></label>`}
     <div class="row">
       <button class="button primary small" type="submit"><span aria-hidden="true">✔</span> ${t("decide_agree")}</button>
@@ -356,7 +356,7 @@ function DetailInputs({ section, values, setValue, phases, prefix }) {
       input = html`<select id=${id} value=${value} onChange=${(e) => setValue(key, e.target.value)}>
         <option value="">—</option>${kind.map((k) => html`<option value=${k}>${label(k)}</option>`)}</select>`;
     } else if (kind === "text") {
-      input = html`<input id=${id} value=${value} maxlength="1000" onInput=${(e) => setValue(key, e.target.value)} />`;
+      input = html`<input id=${id} value=${value} maxlength=${S.limits.detail_text} onInput=${(e) => setValue(key, e.target.value)} />`;
     } else {
       input = html`<input id=${id} type="number" min="0" step=${kind === "int" ? 1 : "any"}
         max=${kind === "percent" ? 100 : null} value=${value}
@@ -379,7 +379,7 @@ function EditItem({ item, done }) {
     if (ack.ok) done();
   };
   return html`<form class="stack edit-item" onSubmit=${save}>
-    <label>${t("proposal")}<textarea rows="2" maxlength="2000" value=${text} onInput=${(e) => setText(e.target.value)}></textarea></label>
+    <label>${t("proposal")}<textarea rows="2" maxlength=${S.limits.item_text} value=${text} onInput=${(e) => setText(e.target.value)}></textarea></label>
     <div class="detail-grid"><${DetailInputs} section=${item.section} values=${details} prefix=${`edit-${item.id}`}
       setValue=${(k, v) => setDetails({ ...details, [k]: v })} /></div>
     <div class="row"><button class="button primary small" type="submit">${t("save")}</button>
@@ -407,7 +407,7 @@ export function ProposeForm({ state, section, defaults = {}, phases }) {
   const hasDetails = Object.keys(S.item_details[section] || {}).length > 0;
   return html`<form class="propose" onSubmit=${submit}>
     <label><span>${t("proposal")} <span class="muted">· ${S.sections[section]}</span></span>
-      <textarea rows="2" maxlength="2000" required value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
+      <textarea rows="2" maxlength=${S.limits.item_text} required value=${text} onInput=${(e) => setText(e.target.value)}></textarea>
     </label>
     ${hasDetails && html`<details open=${open} onToggle=${(e) => setOpen(e.target.open)}>
       <summary>${t("add_details")}</summary>
@@ -519,7 +519,7 @@ function FieldInput({ section, field, kind, stored }) {
   };
   let input;
   if (kind === "text") {
-    input = html`<textarea id=${id} rows="2" maxlength="2000" value=${value}
+    input = html`<textarea id=${id} rows="2" maxlength=${S.limits.field_text} value=${value}
       onInput=${typing} onBlur=${commit}></textarea>`;
   } else if (kind === "date") {
     input = html`<input id=${id} type="date" value=${value} onInput=${typing} onChange=${commit} onBlur=${commit} />`;
@@ -586,8 +586,9 @@ function useViewMode() {
   return [mode, set];
 }
 
-const CHOICES = ["agree", "abstain", "disagree", "block"];
-const KEYS = { 1: "agree", 2: "abstain", 3: "disagree", 4: "block", a: "agree", o: "abstain", d: "disagree", b: "block" };
+// The vote choices in the server's order: keys 1–4 follow it; the letters are shortcuts.
+const CHOICES = S.vote_choices;
+const KEYS = { ...Object.fromEntries(CHOICES.map((c, n) => [String(n + 1), c])), a: "agree", o: "abstain", d: "disagree", b: "block" };
 
 // One row per item, four vote buttons, keys 1–4 (or a, o, d, b) to vote and ↑/↓ (or k/j) to
 // move: a section voted through in a minute. After a vote the next row has the focus.

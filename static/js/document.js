@@ -3,7 +3,8 @@
 // renames its headings and anchors so they fit into the page.
 import { html, useState, useEffect, useRef, S, t, label, send, page, isFacilitator, afterState } from "./lib.js";
 
-export const DOCUMENT_STAGES = ["review", "signoff"];
+// The stages after the sections are worked through (the server's list) show the draft document.
+export const DOCUMENT_STAGES = S.document_stages;
 // At most one request for the document per second, and never more often than ten times
 // the last request took: when the server is busy (every client asks after every change),
 // the clients back off by themselves. A little jitter spreads the clients' requests.
@@ -320,7 +321,7 @@ export function Readiness({ state }) {
           <div class="open-points-scroll" role="region" aria-label=${t("open_points_list")}><${OpenPoints} points=${shown} /></div>
           <div class="field">
             <label>${t("finalize_reason")}
-              <textarea rows="3" maxlength="1000" required ref=${reasonField} value=${reason} aria-describedby="finalize-reason-hint"
+              <textarea rows="3" maxlength=${S.limits.finalize_reason} required ref=${reasonField} value=${reason} aria-describedby="finalize-reason-hint"
                 onInput=${(e) => setReason(e.target.value)}></textarea>
             </label>
             <p class="muted field-hint" id="finalize-reason-hint">${t("finalize_reason_hint")}</p>

@@ -10,6 +10,8 @@ from ..store import from_json, set_field, to_json
 from ..validation import Bool, Id, Int, Invalid, OneOf, Spec, Text, kind_spec
 from . import FACILITATOR, CommandError, command
 
+FIELD_TEXT_MAX = 2000  # a captured text value (set_field); the page's inputs read it too
+
 
 class AnyValue(Spec):
     """Checked against the field's kind in the handler."""
@@ -41,7 +43,7 @@ def set_field_command(ctx, section, field, value):
     if section in (from_json(ctx.workshop["locked_sections"]) or []):
         raise CommandError("conflict", N_("This section is locked."))
     try:
-        value = kind_spec(FIELDS[section][field], max_len=2000)(value, field)
+        value = kind_spec(FIELDS[section][field], max_len=FIELD_TEXT_MAX)(value, field)
     except Invalid as exc:
         raise CommandError("invalid", exc.message, **exc.params) from None
     set_field(ctx.db, ctx.actor.workshop_id, section, field, value)

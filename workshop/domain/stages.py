@@ -44,12 +44,15 @@ SECTIONS_BY_STAGE = {
     "definitions": ("mql", "sql", "disqualification", "opportunity"),
     "process": ("process",),
     "kpis": ("kpis",),
-    "governance": ("governance", "escalation"),
+    "governance": ("escalation", "governance"),
     "review": (),
     "signoff": (),
 }
 
+# Every section in agenda order, which is the document's order too (the ladder before governance).
 SECTIONS = tuple(s for stage in STAGES for s in SECTIONS_BY_STAGE[stage])
+# The stages after the work on the sections: there the page shows the draft document.
+DOCUMENT_STAGES = STAGES[max(i for i, s in enumerate(STAGES) if SECTIONS_BY_STAGE[s]) + 1 :]
 
 
 def stage_index(stage: str) -> int:
