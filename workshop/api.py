@@ -6,7 +6,7 @@ import functools
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from . import service
+from . import service, transport
 from .commands import CommandError
 from .db import get_db
 from .domain.codes import normalise_code
@@ -111,7 +111,7 @@ def workshop_state(workshop, member):
 @member_required
 def workshop_command(workshop, member):
     """The socket's `command` over HTTP, for scripts: same checks, same ack."""
-    ack, _ = service.run_command(
+    ack, _ = transport.run_command(
         get_db(), member["id"], json_body(), limiter_key=f"member:{member['id']}"
     )
     return (jsonify(ack), 200) if ack["ok"] else (jsonify(ack), STATUS[ack["code"]])

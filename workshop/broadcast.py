@@ -24,7 +24,7 @@ from . import store
 from .db import get_db
 from .extensions import socketio
 from .safejson import SocketJSON
-from .state import for_recipient, shared_state
+from .state import readiness_in, shared_state, you_of
 
 COMPACT = {"separators": (",", ":")}
 log = logging.getLogger(__name__)
@@ -72,26 +72,22 @@ class StateJSON(SocketJSON):
 
 class Snapshots:
     """Each recipient's `state` of one moment as JSON: the keys everyone shares are
-    serialised once, whatever `for_recipient` personalises is serialised per person."""
+    serialised once, `readiness` once per language, and only `you` per person."""
 
     def __init__(self, db, workshop_id):
         self.state, self.private = shared_state(db, workshop_id)
-        self.shared_text = {}
+        shared = {k: v for k, v in self.state.items() if k != "readiness"}
+        self.shared_text = json.dumps(shared, **COMPACT)
+        self.readiness_text = {}
 
     def for_member(self, member):
-        personal = for_recipient(self.state, self.private, member)
-        # for_recipient copies the shared values: a key whose value is another object is
-        # this person's own.
-        own = {k: v for k, v in personal.items() if k not in self.state or self.state[k] is not v}
-        keys = tuple(own)
-        if keys not in self.shared_text:
-            shared = {k: v for k, v in self.state.items() if k not in own}
-            self.shared_text[keys] = json.dumps(shared, **COMPACT)
-        text = self.shared_text[keys]
-        if own:
-            own_text = json.dumps(own, **COMPACT)
-            text = own_text if text == "{}" else f"{text[:-1]},{own_text[1:]}"
-        return Encoded(text)
+        you = you_of(self.private, member, self.state["language"])
+        language = you["language"]
+        if language not in self.readiness_text:
+            readiness = readiness_in(self.state, language)
+            self.readiness_text[language] = json.dumps(readiness, **COMPACT)
+        personal = f'"you":{json.dumps(you, **COMPACT)},"readiness":{self.readiness_text[language]}'
+        return Encoded(f"{self.shared_text[:-1]},{personal}}}")
 
 
 def snapshot_for(db, member):
@@ -173,3 +169,32 @@ def _send(workshop_id, kinds):
         # Only people with a socket somewhere need a snapshot; the rest get one on connect.
         if member["id"] in connected and not member["removed"]:
             socketio.emit("state", snapshots.for_member(member), to=member_room(member["id"]))
+
+
+REMOVAL_GRACE_SECONDS = 1.5
+
+
+def disconnect_member(member_id):
+    """Tell a removed delegate, then close every socket of theirs, on any server process.
+
+    Their presence rows go at once (a command from such a socket is refused) and this
+    process's sockets leave the workshop's rooms; the sockets close after a short grace, so
+    the page can close its own first (it does on `removed`): a socket cut while a frame is
+    on its way shows the browser a broken connection instead of the message."""
+    db = get_db()
+    rows = store.member_connections(db, member_id)
+    socketio.emit("removed", {}, to=member_room(member_id))
+    with db.atomic():
+        store.remove_member_connections(db, member_id)
+    for row in rows:
+        try:
+            socketio.server.leave_room(row["sid"], workshop_room(row["workshop_id"]), namespace="/")
+        except (KeyError, ValueError):  # a socket of another process, or gone already
+            pass
+    socketio.start_background_task(_close_later, [r["sid"] for r in rows])
+
+
+def _close_later(sids):
+    socketio.sleep(REMOVAL_GRACE_SECONDS)
+    for sid in sids:
+        socketio.server.disconnect(sid)

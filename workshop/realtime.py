@@ -19,7 +19,7 @@ from .errors import error_body
 from .extensions import socketio
 from .i18n import N_, select_locale, translate
 from .security import connect_allowed, token_from_socket_request
-from .service import run_command
+from .transport import run_command
 
 INSTANCE_ID = uuid.uuid4().hex
 HEARTBEAT_SECONDS = 10
@@ -28,10 +28,6 @@ TOO_MANY_SOCKETS = N_(
     "This workshop is open in too many windows for you (at most %(max)s): close one, then"
     " reload the page."
 )
-
-
-def room_of(member_id):
-    return member_room(member_id)
 
 
 @socketio.on("connect")
@@ -52,15 +48,10 @@ def on_connect(auth):
     cap = current_app.config["MAX_SOCKETS_PER_MEMBER"]
     with db.atomic():
         store.heartbeat(db, INSTANCE_ID)
-        if _live_sockets(db, member["id"]) >= cap:
+        if store.live_sockets(db, member["id"]) >= cap:
             raise ConnectionRefusedError(translate(TOO_MANY_SOCKETS, {"max": cap}, language))
         was_online = member["id"] in store.online_member_ids(db, member["workshop_id"])
-        db.execute(
-            "INSERT OR REPLACE INTO connections"
-            " (sid, member_id, workshop_id, instance_id, connected_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [request.sid, member["id"], member["workshop_id"], INSTANCE_ID, time.time()],
-        )
+        store.add_connection(db, request.sid, member["id"], member["workshop_id"], INSTANCE_ID)
     join_room(member_room(member["id"]))
     join_room(workshop_room(member["workshop_id"]))
     socketio.emit("state", snapshot_for(db, member), to=request.sid)
@@ -72,32 +63,18 @@ def _language(db, member):
     return member["language"] or store.workshop_by_id(db, member["workshop_id"])["language"]
 
 
-def _live_sockets(db, member_id):
-    """This person's sockets on server processes that are alive."""
-    cutoff = time.time() - store.INSTANCE_TTL_SECONDS
-    return next(
-        db.query(
-            "SELECT count(*) AS n FROM connections c JOIN instances i ON i.id = c.instance_id"
-            " WHERE c.member_id = ? AND i.last_seen >= ?",
-            [member_id, cutoff],
-        )
-    )["n"]
-
-
 @socketio.on("disconnect")
 def on_disconnect(*_args):
     """Sent when a socket goes away. If it was the person's last, everyone in the
     workshop gets a small `presence` event."""
     db = get_db()
-    rows = list(
-        db.query("SELECT member_id, workshop_id FROM connections WHERE sid = ?", [request.sid])
-    )
-    if not rows:
+    row = store.connection(db, request.sid)
+    if row is None:
         return
     with db.atomic():
-        db.execute("DELETE FROM connections WHERE sid = ?", [request.sid])
-    if rows[0]["member_id"] not in store.online_member_ids(db, rows[0]["workshop_id"]):
-        broadcast.presence_changed(rows[0]["workshop_id"])
+        store.remove_connection(db, request.sid)
+    if row["member_id"] not in store.online_member_ids(db, row["workshop_id"]):
+        broadcast.presence_changed(row["workshop_id"])
 
 
 @socketio.on("command")
@@ -105,13 +82,13 @@ def on_command(payload=None, *_extra):
     """Sent by any person: one change {type, ...}. The sender gets an ack; if the change
     is applied, everyone in the workshop receives the new `state`."""
     db = get_db()
-    rows = list(db.query("SELECT member_id FROM connections WHERE sid = ?", [request.sid]))
-    if not rows:
+    row = store.connection(db, request.sid)
+    if row is None:
         # A socket whose presence row is gone (e.g. after a restart): reconnecting heals it.
         disconnect()
         exc = CommandError("forbidden", N_("You are not connected: reconnecting…"))
         return error_body(exc, current_app.config.get("BABEL_DEFAULT_LOCALE", "en"))
-    ack, _ = run_command(db, rows[0]["member_id"], payload, limiter_key=request.sid)
+    ack, _ = run_command(db, row["member_id"], payload, limiter_key=request.sid)
     return ack
 
 
@@ -119,48 +96,10 @@ def on_command(payload=None, *_extra):
 def on_sync(*_args):
     """Sent by a client that wants a fresh `state` (after a missed update). Only it is told."""
     db = get_db()
-    rows = list(
-        db.query("SELECT member_id, workshop_id FROM connections WHERE sid = ?", [request.sid])
-    )
-    if rows:
-        member = store.member_by_id(db, rows[0]["member_id"])
+    row = store.connection(db, request.sid)
+    if row is not None:
+        member = store.member_by_id(db, row["member_id"])
         socketio.emit("state", snapshot_for(db, member), to=request.sid)
-
-
-def broadcast_state(workshop_id):
-    """Send every member of the workshop their own snapshot of the current state."""
-    broadcast.changed(workshop_id)
-
-
-REMOVAL_GRACE_SECONDS = 1.5
-
-
-def disconnect_member(member_id):
-    """Tell a removed delegate, then close every socket of theirs, on any server process.
-
-    Their presence rows go at once (a command from such a socket is refused) and this
-    process's sockets leave the workshop's rooms; the sockets close after a short grace, so
-    the page can close its own first (it does on `removed`): a socket cut while a frame is
-    on its way shows the browser a broken connection instead of the message."""
-    db = get_db()
-    rows = list(
-        db.query("SELECT sid, workshop_id FROM connections WHERE member_id = ?", [member_id])
-    )
-    socketio.emit("removed", {}, to=room_of(member_id))
-    with db.atomic():
-        db.execute("DELETE FROM connections WHERE member_id = ?", [member_id])
-    for row in rows:
-        try:
-            socketio.server.leave_room(row["sid"], workshop_room(row["workshop_id"]), namespace="/")
-        except (KeyError, ValueError):  # a socket of another process, or gone already
-            pass
-    socketio.start_background_task(_close_later, [r["sid"] for r in rows])
-
-
-def _close_later(sids):
-    socketio.sleep(REMOVAL_GRACE_SECONDS)
-    for sid in sids:
-        socketio.server.disconnect(sid)
 
 
 def start_presence(app):
@@ -178,8 +117,7 @@ def start_presence(app):
     if not app.config.get("MESSAGE_QUEUE"):
         db = connect(database)
         with db.atomic():
-            db.execute("DELETE FROM connections")
-            db.execute("DELETE FROM instances")
+            store.clear_connections(db)
         db.close()
 
     def beat():
@@ -192,19 +130,13 @@ def start_presence(app):
                 db.close()
             if dead:
                 with app.app_context():
-                    for workshop_id in _all_workshops_with_connections():
+                    for workshop_id in store.workshops_with_connections(get_db()):
                         broadcast.presence_changed(workshop_id)
             time.sleep(HEARTBEAT_SECONDS)
 
     thread = threading.Thread(target=beat, name="presence-heartbeat", daemon=True)
     thread.start()
     return thread
-
-
-def _all_workshops_with_connections():
-    return [
-        r["workshop_id"] for r in get_db().query("SELECT DISTINCT workshop_id FROM connections")
-    ]
 
 
 def init_app(app):

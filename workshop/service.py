@@ -4,6 +4,7 @@ import fcntl
 import hashlib
 import os
 import zoneinfo
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
@@ -16,7 +17,6 @@ from .domain import codes
 from .domain.draft import draft_fields, draft_items
 from .domain.names import clashes
 from .errors import error_body
-from .extensions import socketio
 from .i18n import N_
 from .safejson import UNREADABLE
 from .security import command_bucket_allows
@@ -176,9 +176,20 @@ def ensure_name_free(db, workshop_id, name):
         )
 
 
+@dataclass(frozen=True)
+class AfterCommit:
+    """What a committed command leaves for the transport layer (transport.py) to do: tell
+    the workshop, close a removed person's sockets, render the final PDF."""
+
+    workshop_id: int
+    removed_member: int | None = None
+    final_pdf: bool = False
+
+
 def run_command(db, member_id, payload, limiter_key=None):
-    """One command from a signed-in person: returns the ack ({ok, version} or the error).
-    limiter_key: whose command bucket pays (the socket, or the member over HTTP)."""
+    """One command from a signed-in person: returns (ack, result, AfterCommit or None).
+    The ack is {ok, version} or the error; limiter_key: whose command bucket pays (the
+    socket, or the member over HTTP). Nothing here touches a socket."""
     try:
         if limiter_key is not None and not command_bucket_allows(limiter_key):
             raise CommandError("rate_limited", N_("Too many commands at once: wait a moment."))
@@ -186,17 +197,15 @@ def run_command(db, member_id, payload, limiter_key=None):
     except CommandError as exc:
         member = store.member_by_id(db, member_id)
         language = _language_of(db, member)
-        return error_body(exc, language), None
+        return error_body(exc, language), None, None
     member = store.member_by_id(db, member_id)
-    if result.get("removed_member"):
-        disconnect_member(result["removed_member"])
-    broadcast(member["workshop_id"])
-    if result.get("all_signed"):
+    after = AfterCommit(
+        member["workshop_id"],
+        removed_member=result.get("removed_member"),
         # The signature is acknowledged now; the final PDF renders in the background.
-        socketio.start_background_task(
-            final_pdf_task, current_app._get_current_object(), member["workshop_id"]
-        )
-    return {"ok": True, "version": version, **result.get("ack", {})}, result
+        final_pdf=bool(result.get("all_signed")),
+    )
+    return {"ok": True, "version": version, **result.get("ack", {})}, result, after
 
 
 def final_pdf_task(app, workshop_id):
@@ -293,9 +302,3 @@ def _language_of(db, member):
 def broadcast(workshop_id):
     """Everyone connected gets the new state (coalesced per workshop: broadcast.py)."""
     changed(workshop_id)
-
-
-def disconnect_member(member_id):
-    from .realtime import disconnect_member as disconnect
-
-    disconnect(member_id)

@@ -84,7 +84,14 @@ def shared_state(db, workshop_id):
     # During an amendment: what changed since the signed version, item by item.
     state["signoff"]["amendment"] = document_versions.amendment(db, workshop, document)
     state["targets"]["kpi_targets"] = live_kpi_targets(state)
-    private = {"votes": votes_by_item, "dots": dots_by_item}
+    # Each person's own votes and dots, grouped once for all recipients.
+    private = {"votes": defaultdict(dict), "dots": defaultdict(dict)}
+    for item_id, votes in votes_by_item.items():
+        for v in votes:
+            private["votes"][v["member_id"]][str(item_id)] = v["choice"]
+    for item_id, dots in dots_by_item.items():
+        for d in dots:
+            private["dots"][d["member_id"]][str(item_id)] = d["count"]
     return state, private
 
 
@@ -226,30 +233,26 @@ def signoff_state(db, workshop):
 
 def for_recipient(state, private, member):
     """The snapshot one person receives: the shared part plus only their own votes and dots."""
+    you = you_of(private, member, state["language"])
+    return {**state, "you": you, "readiness": readiness_in(state, you["language"])}
+
+
+def you_of(private, member, workshop_language):
+    """The recipient's own part: who they are, their votes and their dots."""
     member_id = member["id"]
-    vote_by_item = {
-        str(item_id): v["choice"]
-        for item_id, votes in private["votes"].items()
-        for v in votes
-        if v["member_id"] == member_id
-    }
-    dots_by_item = {
-        str(item_id): d["count"]
-        for item_id, dots in private["dots"].items()
-        for d in dots
-        if d["member_id"] == member_id
-    }
-    you = {
+    return {
         "id": member_id,
         "role": member["role"],
         "name": member["name"],
         "department": member["department"],
-        "language": member["language"] or state["language"],
-        "vote_by_item": vote_by_item,
-        "dots_by_item": dots_by_item,
+        "language": member["language"] or workshop_language,
+        "vote_by_item": dict(private["votes"].get(member_id, {})),
+        "dots_by_item": dict(private["dots"].get(member_id, {})),
     }
+
+
+def readiness_in(state, language):
+    """The open points before finalizing, worded in one language (the same for everyone
+    who reads that language)."""
     currency = (state["fields"].get("targets") or {}).get("currency")
-    readiness = {
-        "open_points": for_person(state["readiness"]["open_points"], you["language"], currency)
-    }
-    return {**state, "you": you, "readiness": readiness}
+    return {"open_points": for_person(state["readiness"]["open_points"], language, currency)}

@@ -131,6 +131,56 @@ def online_member_ids(db, workshop_id):
     }
 
 
+def add_connection(db, sid, member_id, workshop_id, instance_id):
+    db.execute(
+        "INSERT OR REPLACE INTO connections"
+        " (sid, member_id, workshop_id, instance_id, connected_at) VALUES (?, ?, ?, ?, ?)",
+        [sid, member_id, workshop_id, instance_id, time.time()],
+    )
+
+
+def connection(db, sid):
+    """The socket's row ({member_id, workshop_id}), or None when it has none (any more)."""
+    rows = list(db.query("SELECT member_id, workshop_id FROM connections WHERE sid = ?", [sid]))
+    return rows[0] if rows else None
+
+
+def remove_connection(db, sid):
+    db.execute("DELETE FROM connections WHERE sid = ?", [sid])
+
+
+def member_connections(db, member_id):
+    return list(
+        db.query("SELECT sid, workshop_id FROM connections WHERE member_id = ?", [member_id])
+    )
+
+
+def remove_member_connections(db, member_id):
+    db.execute("DELETE FROM connections WHERE member_id = ?", [member_id])
+
+
+def clear_connections(db):
+    """At start-up of a lone process: every row is left over from an earlier run."""
+    db.execute("DELETE FROM connections")
+    db.execute("DELETE FROM instances")
+
+
+def live_sockets(db, member_id):
+    """This person's sockets on server processes that are alive."""
+    cutoff = time.time() - INSTANCE_TTL_SECONDS
+    return next(
+        db.query(
+            "SELECT count(*) AS n FROM connections c JOIN instances i ON i.id = c.instance_id"
+            " WHERE c.member_id = ? AND i.last_seen >= ?",
+            [member_id, cutoff],
+        )
+    )["n"]
+
+
+def workshops_with_connections(db):
+    return [r["workshop_id"] for r in db.query("SELECT DISTINCT workshop_id FROM connections")]
+
+
 def connected_member_ids(db, workshop_id):
     return {
         r["member_id"]

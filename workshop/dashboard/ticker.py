@@ -38,7 +38,7 @@ def tick(app):
 def run(app):
     """The loop a server process starts next to its presence heartbeat."""
     from .. import service
-    from ..realtime import socketio
+    from ..extensions import socketio
 
     while True:
         try:
@@ -52,6 +52,6 @@ def run(app):
 
 
 def start(app):
-    from ..realtime import socketio
+    from ..extensions import socketio
 
     socketio.start_background_task(run, app)

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, g, jsonify, render_template, reque
 from flask.cli import with_appcontext
 from flask_babel import format_date, format_decimal, format_percent, get_locale, gettext
 
-from .. import service, store, webhooks
+from .. import service, store, transport, webhooks
 from ..api import json_body, member_required
 from ..commands import CommandError
 from ..commands.actuals import dashboard_link_valid
@@ -44,7 +44,7 @@ def record_actual(workshop, member, item_id):
     payload = body
     if isinstance(body, dict):
         payload = {**body, "type": "record_actual", "kpi_id": item_id}
-    ack, _ = service.run_command(
+    ack, _ = transport.run_command(
         get_db(), member["id"], payload, limiter_key=f"member:{member['id']}"
     )
     if not ack["ok"]:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, g, jsonify, redirect, render_template, url_for
 from flask_babel import format_date, format_datetime
 
-from .. import service
+from .. import service, transport
 from ..api import member_required
 from ..db import get_db
 from ..document import render, versions
@@ -101,7 +101,7 @@ def amend(code):
     member = signed_in_member()
     if member is None:
         abort(403)
-    ack, _ = service.run_command(get_db(), member["id"], {"type": "start_amendment"},
+    ack, _ = transport.run_command(get_db(), member["id"], {"type": "start_amendment"},
                                  limiter_key=f"member:{member['id']}")  # fmt: skip
     if not ack["ok"]:
         abort(403 if ack["code"] == "forbidden" else 409)
