@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.numbers import format_decimal
 from conftest import send
 
 from workshop import service
@@ -193,3 +194,11 @@ def test_the_page_script_linter_is_pinned():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     lint = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
     assert "eslint" in lint and "static/js" in lint
+
+
+def test_the_finalize_hint_names_the_servers_limit_in_each_language(client, workshops):
+    created = workshops.create()
+    for language in ("en", "nl"):
+        S = page_json(client, created["code"], created["facilitator_token"], language)
+        most = format_decimal(S["limits"]["finalize_reason"], locale=language)
+        assert f" {most} " in S["ui"]["finalize_reason_hint"], (language, most)

@@ -2,8 +2,8 @@
 
 import inspect
 
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from .commands import REGISTRY
 from .commands.facilitation import FIELD_TEXT_MAX
@@ -402,8 +402,9 @@ def ui():
         "finalize_with_points": _("Finalize with open points"),
         "finalize_reason": _("Why finalize now?"),
         "finalize_reason_hint": _(
-            "Your reason is printed in the document with the open points (at most 1,000 "
-            "characters)."
+            "Your reason is printed in the document with the open points (at most %(max)s "
+            "characters).",
+            max=format_number(limits()["finalize_reason"]),
         ),
         "finalize_confirm": _("Finalize with these open points"),
         "finalizing": _("Finalizing…"),
