@@ -120,10 +120,11 @@ def wait_for_port(port, process, timeout=20):
 
 class Browser:
     """A python-socketio client through nginx like a browser: it loads a page first (and gets
-    the sticky cookie), then long-polls only, so every message is a request of its own that
-    must reach the process holding its session. Reconnects by itself."""
+    the sticky cookie), then long-polls (by default only, so every message is a request of
+    its own that must reach the process holding its session), or upgrades to a WebSocket as
+    browsers do. Reconnects by itself."""
 
-    def __init__(self, url, token):
+    def __init__(self, url, token, transports=("polling",)):
         self.http = requests.Session()
         assert self.http.get(url + "/healthz", timeout=10).ok
         self.cookie = self.http.cookies.get("sla_route")
@@ -134,7 +135,7 @@ class Browser:
         )
         self.sio.on("state", self.on_state)
         self.sio.on("connect", self.on_connect)
-        self.sio.connect(url, auth={"token": token}, transports=["polling"], wait_timeout=10)
+        self.sio.connect(url, auth={"token": token}, transports=list(transports), wait_timeout=10)
 
     def on_connect(self):
         with self.changed:
@@ -171,6 +172,7 @@ def socket_io_requests(server):
     return Path(server.log.name).read_text(errors="replace").count("/socket.io/")
 
 
+@pytest.mark.server
 def test_two_processes_behind_nginx_keep_sessions_and_survive_kill_9(
     tmp_path,
     nginx,
@@ -193,23 +195,34 @@ def test_two_processes_behind_nginx_keep_sessions_and_survive_kill_9(
     browsers = []
     try:
         wait_for_port(port, proxy)
+        # Static files compressed; the versioned vendor folders cached for a year, others not.
+        script = next((ROOT / "static" / "vendor").glob("socket.io-client-*/*.js"))
+        vendor = requests.get(f"{url}/{script.relative_to(ROOT).as_posix()}", timeout=10)
+        assert vendor.ok and vendor.headers["Content-Encoding"] == "gzip"
+        assert vendor.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        css = requests.get(f"{url}/static/app.css", timeout=10)
+        assert css.ok and css.headers["Content-Encoding"] == "gzip"
+        assert "immutable" not in css.headers.get("Cache-Control", "")
         created = requests.post(
             url + "/api/workshops",
             json={"title": "Behind nginx", "facilitator_name": "Fiona", "language": "en"},
             timeout=10,
         ).json()
         code = created["code"]
-        joins = [
-            requests.post(
+        tokens = [created["facilitator_token"]]
+        for i in range(8):
+            joined = requests.post(
                 f"{url}/api/workshops/{code}/participants",
                 json={"name": f"P{i}", "department": ("marketing", "sales")[i % 2]},
                 timeout=10,
-            ).json()
-            for i in range(8)
-        ]
-        tokens = [created["facilitator_token"]] + [j["token"] for j in joins]
-        # Two browsers each (a laptop and a phone): 18 sticky cookies.
-        browsers = [Browser(url, token) for token in tokens for _ in range(2)]
+            )
+            assert joined.status_code == 201, (joined.status_code, joined.text)
+            tokens.append(joined.json()["token"])
+        # Two browsers each (a laptop and a phone): 18 sticky cookies. The facilitator's two
+        # upgrade to a WebSocket through nginx; the others stay on long-polling.
+        browsers = [Browser(url, token) for token in tokens[1:] for _ in range(2)]
+        upgrading = [Browser(url, tokens[0], ("polling", "websocket")) for _ in range(2)]
+        browsers += upgrading
         assert len({b.cookie for b in browsers}) == len(browsers)
         before = [socket_io_requests(first), socket_io_requests(second)]
         assert all(before), f"one process got no browser: {before}"
@@ -224,6 +237,8 @@ def test_two_processes_behind_nginx_keep_sessions_and_survive_kill_9(
             goals = {f"Goal {i}" for i in range(len(browsers))}
             assert goals <= {i["text"] for i in state["items"]}
             assert browser.connects == 1, "a session was lost: not sticky"
+        for browser in upgrading:
+            assert browser.sio.transport() == "websocket"
 
         # One process dies: its browsers reconnect through nginx to the other and resync.
         second.kill9()
