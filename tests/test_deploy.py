@@ -4,7 +4,6 @@ two processes sharing rooms through Redis (sticky Socket.IO sessions, failover).
 import os
 import re
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -106,16 +105,33 @@ def test_the_configuration_matches_the_app_limits():
     assert "hash $sla_sticky_key consistent;" in text
 
 
-def wait_for_port(port, process, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        assert process.poll() is None, "nginx exited"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
+def start_nginx(nginx, tmp_path, upstreams):
+    """nginx with deploy/nginx.conf in front of the app ports, on a free port; returns
+    (process, url). A port another test took meanwhile makes nginx exit: then another one."""
+    for _ in range(5):
+        port = free_port()
+        folder, path = configured(tmp_path, port, upstreams)
+        process = subprocess.Popen(
+            [nginx, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(path)]
+            + ["-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 20
+        while process.poll() is None and time.time() < deadline:
+            try:
+                answer = requests.get(url + "/healthz", timeout=5)
+            except requests.ConnectionError:
+                time.sleep(0.05)
+                continue
+            # Our nginx (not some other test's server on that port) and an app behind it.
+            if answer.ok and answer.headers.get("Server") == "nginx":
+                return process, url
             time.sleep(0.05)
-    raise AssertionError("nginx did not listen")
+        process.kill()
+        process.wait(10)
+    raise AssertionError("nginx did not start: " + (folder / "error.log").read_text())
 
 
 class Browser:
@@ -183,18 +199,9 @@ def test_two_processes_behind_nginx_keep_sessions_and_survive_kill_9(
     second = Server(tmp_path, env)
     second.env["WORKSHOP_DB"] = first.env["WORKSHOP_DB"]
     second.start()
-    port = free_port()
-    folder, path = configured(tmp_path, port, (first.port, second.port))
-    proxy = subprocess.Popen(
-        [nginx, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(path)]
-        + ["-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    proxy, url = start_nginx(nginx, tmp_path, (first.port, second.port))
     browsers = []
     try:
-        wait_for_port(port, proxy)
         # Static files compressed; the versioned vendor folders cached for a year, others not.
         script = next((ROOT / "static" / "vendor").glob("socket.io-client-*/*.js"))
         vendor = requests.get(f"{url}/{script.relative_to(ROOT).as_posix()}", timeout=10)
