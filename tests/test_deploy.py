@@ -100,8 +100,8 @@ def test_the_configuration_matches_the_app_limits():
     # nginx closes idle connections before the app does (no request on a closing socket).
     app_upstream = text.split("upstream sla_app", 1)[1].split("}", 1)[0]
     assert seconds(directive(app_upstream, "keepalive_timeout")) < idle
-    http = text.split("upstream sla_socketio", 1)[0]
-    assert seconds(directive(http, "keepalive_timeout")) < idle
+    server = text.split("    server {", 1)[1]
+    assert seconds(directive(server, "keepalive_timeout")) < idle
     assert "hash $sla_sticky_key consistent;" in text
 
 
