@@ -29,6 +29,7 @@ def canonical_markdown(data) -> str:
     """The signed content: title, summary, the agreement's frame, the parts, open points and
     the appendix."""
     t = _strings(data)
+    data = parts.with_overrides(data)
     builders = (_title_block, _summary, _frame, _changes, *parts.BODY, _open_points, _appendix)
     blocks = [block for build in builders for block in build(data, t) if block]
     return "\n\n".join(blocks) + "\n"
@@ -41,8 +42,9 @@ def document_markdown(data, draft: bool) -> str:
         return data["canonical"]
     t = _strings(data)
     blocks = [f"> **{t['draft_mark']}**: {t['draft_notice']}"] if draft else []
-    blocks.append(canonical_markdown(data).rstrip("\n"))
-    blocks.extend(signature_blocks(data))
+    text = canonical_markdown(data)
+    blocks.append(text.rstrip("\n"))
+    blocks.extend(signature_blocks(data, text))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -354,8 +356,9 @@ def _appendix(data, t):
 # --- Outside the signed text -------------------------------------------------------------
 
 
-def signature_blocks(data):
-    """Status, who signed when (or left unsigned), the hash and how to check it."""
+def signature_blocks(data, text=None):
+    """Status, who signed when (or left unsigned), the hash and how to check it. `text`: the
+    canonical_markdown(data) a caller already has (so the hash does not build it again)."""
     t = _strings(data)
     signoff = data.get("signoff") or {}
     tz = (data.get("workshop") or {}).get("time_zone")
@@ -377,7 +380,9 @@ def signature_blocks(data):
         )
     status = signoff.get("status") or "open"
     final = status in ("finalized", "signed") and signoff.get("document_hash")
-    digest = signoff.get("document_hash") or document_hash(canonical_markdown(data))
+    digest = signoff.get("document_hash") or document_hash(
+        canonical_markdown(data) if text is None else text
+    )
     filename = f"{(data.get('workshop') or {}).get('code')}-v{signoff.get('version') or 1}.md"
     headers = [t["delegate"], t["job_title"], t["department"], t["signed_at"]]
     return [

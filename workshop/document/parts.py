@@ -14,6 +14,7 @@ SECTION_ORDER = (
 PROCESS_TEXT_FIELDS = (
     "crm_fields", "recycling", "opportunity_support", "follow_up_quality",
 )  # fmt: skip
+OVERRIDES = "_overrides"  # with_overrides' key: not a field of the data
 
 
 # --- Reading the data ----------------------------------------------------------------------
@@ -40,7 +41,11 @@ def agreed(data, section, kinds=None):
 
 
 def overrides(data):
-    """{item id: "O1", ...}: agreed items without consent, numbered in document order."""
+    """{item id: "O1", ...}: agreed items without consent, numbered in document order.
+    Worked out once per document when canonical.py passes it along (with_overrides): every
+    item's text asks for it."""
+    if OVERRIDES in data:
+        return data[OVERRIDES]
     marked = [
         i["id"]
         for section in SECTION_ORDER
@@ -48,6 +53,11 @@ def overrides(data):
         if i.get("consensus") != "consent"
     ]
     return {item_id: f"O{n}" for n, item_id in enumerate(marked, start=1)}
+
+
+def with_overrides(data):
+    """A shallow copy of the data that carries its overrides, for one document's builders."""
+    return {**data, OVERRIDES: overrides(data)}
 
 
 def currency(data):

@@ -6,6 +6,7 @@ The PDF is PDF/A-3b and carries the Markdown whose SHA-256 is the signed hash.
 """
 
 import base64
+import collections
 import hashlib
 import html
 import io
@@ -21,6 +22,7 @@ import nh3
 from flask import current_app, render_template
 from flask_babel import force_locale
 from weasyprint import HTML, Attachment
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .. import offload
@@ -102,8 +104,10 @@ def markdown_zip(data, draft) -> bytes:
 
 def body_markdown(data):
     """The page's and the PDF's text: the signed (or draft) text, then the signature sheet."""
-    text = data.get("canonical") or canonical_markdown(data)
-    return text.rstrip("\n") + "\n\n" + "\n\n".join(signature_blocks(data)) + "\n"
+    frozen = data.get("canonical")
+    text = frozen or canonical_markdown(data)
+    signatures = signature_blocks(data, None if frozen else text)
+    return text.rstrip("\n") + "\n\n" + "\n\n".join(signatures) + "\n"
 
 
 def markdown_to_html(md, pictures=None) -> str:
@@ -126,10 +130,28 @@ def render_pdf(data, draft) -> bytes:
     return offload.blocking(_print, page, static.as_uri() + "/", fetcher, [attachment])
 
 
+# Font configurations kept between PDFs (docs/benchmarks.md, "Export speed"): a fresh one
+# unpacks and registers every @font-face of print.css, about a seventh of a PDF's time, and
+# starts Pango's font caches cold. A configuration that has read a font face keeps it
+# (WeasyPrint keys it by the rule), so after its first PDF it costs nothing. One PDF at a time
+# per configuration: taken from and given back to a deque, atomic without a lock (the
+# printing runs in a native thread under gevent, where a patched lock is no use).
+_font_configs = collections.deque()
+
+
 def _print(page, base_url, fetcher, attachments):
     """WeasyPrint's part: seconds of CPU, so off the event loop (offload.py)."""
-    document = HTML(string=page, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant="pdf/a-3b", attachments=attachments)
+    try:
+        font_config = _font_configs.pop()
+    except IndexError:
+        font_config = FontConfiguration()
+    try:
+        document = HTML(string=page, base_url=base_url, url_fetcher=fetcher)
+        return document.write_pdf(
+            pdf_variant="pdf/a-3b", attachments=attachments, font_config=font_config
+        )
+    finally:
+        _font_configs.append(font_config)
 
 
 def _language(data):
