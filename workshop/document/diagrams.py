@@ -92,7 +92,9 @@ def funnel_svg(stages, title="Funnel", volume_label="per month", number=None, pe
                     anchor="middle",
                 )
             )
-        if stage.get("conversion") is not None and i < count - 1:
+        rate = _rate(stage, stages[i + 1]) if i < count - 1 else None
+        if rate is not None:
+            stated, value = rate
             body.append(
                 f'<line x1="{cx + top / 2 + 12}" y1="{y + row - 3}" x2="{cx + top / 2 + 40}"'
                 f' y2="{y + row - 3}" stroke="{GOLD}" stroke-width="3"/>'
@@ -101,13 +103,30 @@ def funnel_svg(stages, title="Funnel", volume_label="per month", number=None, pe
                 _text(
                     cx + top / 2 + 48,
                     y + row + 2,
-                    f"→ {percent(stage['conversion'])}",
+                    f"→ {percent(value)}" if stated else f"→ ≈ {percent(value)}",
                     14,
                     "bold",
                     NAVY,
                 )
             )
     return _svg(width, height, body, title)
+
+
+def _number(value):
+    return None if isinstance(value, bool) or not isinstance(value, int | float) else value
+
+
+def _rate(upper, lower):
+    """The arrow between two tiers drawn one above the other: (True, the upper stage's stated
+    conversion), or without one (False, the share of its volume that the lower one's volume
+    is, marked ≈ in the picture), or None when neither is known. Every arrow sits between
+    the two tiers it is about, whichever stages the picture leaves out."""
+    if upper.get("conversion") is not None:
+        return True, upper["conversion"]
+    high, low = _number(upper.get("volume")), _number(lower.get("volume"))
+    if high and high > 0 and low is not None and low >= 0:
+        return False, round(low / high * 100, 1)
+    return None
 
 
 def _wrap(text, width):

@@ -17,7 +17,7 @@ def funnel_for(db, workshop, only_agreed=False):
             "status": item["status"],
         }
         for item in store.items(db, workshop["id"])
-        if item["section"] == "funnel" and _shown(item, only_agreed) and not _unvoted(item)
+        if item["section"] == "funnel" and _tier(item, only_agreed)
     ]
     return diagrams.funnel_svg(
         stages,
@@ -100,10 +100,14 @@ def vote_bars_for(db, workshop, item_id):
     return diagrams.vote_bars_svg(consent.tally(choices), labels)
 
 
-def _unvoted(item):
-    """A delegate's new funnel stage that is still open: drawn once the group has voted on it
-    (revealed or agreed), so the draft's stages and their conversion labels stay in place."""
-    return item["status"] == "open" and not item["from_draft"]
+def _tier(item, only_agreed):
+    """Which funnel stages are tiers of the picture: the draft's stages unless rejected, and a
+    delegate's new stage only once it is agreed (open or revealed it is a proposal, shown on
+    its card). The document's picture draws agreed stages only. The arrows are worked out
+    from the tiers drawn, so each sits between two of them (diagrams.funnel_svg)."""
+    if only_agreed or not item["from_draft"]:
+        return item["status"] == "agreed"
+    return item["status"] != "rejected"
 
 
 def _shown(item, only_agreed):
