@@ -9,7 +9,7 @@ from .commands import REGISTRY
 from .commands.facilitation import FIELD_TEXT_MAX
 from .commands.items import DEFAULT_DOTS
 from .domain import consent, stages
-from .domain.sections import FIELDS, ITEM_DETAILS
+from .domain.sections import FIELDS, ITEM_DETAILS, MONEY_FIELDS
 from .validation import check_mapping
 
 
@@ -323,6 +323,7 @@ def ui():
         "agreed_items": _("Agreed"),
         "rejected_items": _("Rejected"),
         "review_ready": _("Everything is decided: ready for sign-off."),
+        "review_items_decided": _("Every item is decided."),
         "review_open": _("%(n)s items are still open."),
         "language": _("Language"),
         "removed": _("The facilitator removed you from this workshop."),
@@ -419,6 +420,7 @@ def ui():
         # Issue 11: the room at the pace of a half-day.
         "delegates_of_max": _("%(n)s of %(max)s delegates"),
         "lacking_support": _("No support yet from: %(departments)s"),
+        "lacking_support_decided": _("No support from: %(departments)s"),
         "edited_vote_again": _("edited — vote again"),
         "removed_title": _("You were removed from this workshop"),
         "removed_hint": _(
@@ -477,6 +479,14 @@ def plurals():
         "dots": lambda n: ngettext("%(n)s dot", "%(n)s dots", n, n="%(n)s"),
         "review_open": lambda n: ngettext(
             "%(n)s item is still open.", "%(n)s items are still open.", n, n="%(n)s"
+        ),
+        "review_open_points": lambda n: ngettext(
+            "%(n)s open point in the document: the facilitator settles it or finalizes "
+            "with a reason.",
+            "%(n)s open points in the document: the facilitator settles them or finalizes "
+            "with a reason.",
+            n,
+            n="%(n)s",
         ),
         "next_open_items": lambda n: ngettext(
             "%(n)s item of this stage is still open.",
@@ -547,6 +557,7 @@ def schema():
             s: {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
             for s, d in FIELDS.items()
         },
+        "money_fields": {s: list(v) for s, v in MONEY_FIELDS.items()},
         "limits": limits(),
     }
 

@@ -1,5 +1,5 @@
 // Building blocks shared by every stage: agenda, people, timer, items, forms.
-import { html, useState, useEffect, useRef, S, t, tn, label, send, page, itemsOf,
+import { html, useState, useEffect, useLayoutEffect, useRef, S, t, tn, label, send, page, itemsOf,
   isFacilitator, isLocked, nameOf, departmentOf, pictureParams } from "./lib.js";
 
 const CHOICE_ICON = { agree: "✓", abstain: "–", disagree: "✗", block: "⊘" };
@@ -242,13 +242,42 @@ function linkedTarget(link, language) {
   return `${link.direction === "lower" ? "≤" : "≥"} ${value}`;
 }
 
-function DetailList({ item, link, language }) {
+// The workshop's currency (targets.currency), for amounts of money.
+export function currencyOf(state) {
+  return (state.fields.targets || {}).currency || "EUR";
+}
+
+// A number as the reader's language writes it (Intl follows CLDR, as Babel does for the
+// document): 1,000 / 1.000; a percent kind as 40% / 12,5%; money in the workshop's currency
+// (€4,800,000 / € 4.800.000). Anything else is shown as it is.
+export function formatValue(value, { language, kind, currency }) {
+  if (typeof value !== "number" || !Number.isFinite(value)) return value;
+  if (kind === "percent") {
+    return new Intl.NumberFormat(language, { style: "percent", maximumFractionDigits: 1 }).format(value / 100);
+  }
+  if (currency) {
+    const digits = Number.isInteger(value) ? 0 : 2;
+    return new Intl.NumberFormat(language, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  }
+  return new Intl.NumberFormat(language, { maximumFractionDigits: 2 }).format(value);
+}
+
+// An item's detail for reading: a choice by its label, a number formatted (a KPI's target
+// value in its unit: money or percent).
+function detailText(item, key, value, language, currency) {
+  const kind = S.item_details[item.section][key];
+  if (typeof value === "string") return Array.isArray(kind) && S.labels[value] ? label(value) : value;
+  const unit = key === "target_value" ? item.details.unit : null;
+  return formatValue(value, { language, kind: unit === "percent" ? "percent" : kind, currency: unit === "currency" ? currency : null });
+}
+
+function DetailList({ item, link, language, currency }) {
   const order = Object.keys(S.item_details[item.section] || {});
   const entries = order.filter((k) => k !== "kind" && item.details[k] !== undefined && item.details[k] !== "")
     .map((k) => [k, item.details[k]]);
   if (!entries.length && !link) return null;
   return html`<dl class="details">
-    ${entries.map(([k, v]) => html`<div key=${k}><dt>${label(k)}</dt><dd>${typeof v === "string" && Array.isArray(S.item_details[item.section][k]) && S.labels[v] ? label(v) : v}</dd></div>`)}
+    ${entries.map(([k, v]) => html`<div key=${k}><dt>${label(k)}</dt><dd>${detailText(item, k, v, language, currency)}</dd></div>`)}
     ${link && html`<div key="linked" class="linked-target"><dt>${t("linked_target")}</dt><dd>${linkedTarget(link, language)} <span class="muted">${t("linked_hint")}</span></dd></div>`}
   </dl>`;
 }
@@ -263,11 +292,18 @@ function VoteResult({ state, item }) {
     <p class="tally-text">${S.vote_choices.map((c) =>
       html`<span key=${c} class=${`choice-${c}`}>${CHOICE_ICON[c]} ${t(c)}: <strong>${item.tally[c]}</strong></span> `)}</p>
     <p class=${`consensus consensus-${item.consensus}`}><span aria-hidden="true">${CONSENSUS_ICON[item.consensus]}</span> ${t(`consensus_${item.consensus}`)}</p>
-    ${item.consensus === "no_consent" && item.lacking && item.lacking.length > 0 && html`<p class="lacking">${t("lacking_support", { departments: item.lacking.map(label).join(", ") })}</p>`}
+    ${item.consensus === "no_consent" && item.lacking && item.lacking.length > 0 && html`<p class="lacking">${lackingText(item)}</p>`}
     ${item.votes && item.votes.length > 0 && html`<details class="who-voted"><summary>${t("who_voted")}</summary>
       <ul>${item.votes.map((v) => html`<li key=${v.participant_id}><bdi>${nameOf(state, v.participant_id)}</bdi>${departmentOf(state, v.participant_id) && html` <span class="muted">(${label(departmentOf(state, v.participant_id))})</span>`}: ${CHOICE_ICON[v.choice]} ${t(v.choice)}</li>`)}</ul>
     </details>`}
   </div>`;
+}
+
+// Which department did not support an item: "yet" while the group can still talk it over,
+// not once the facilitator has decided it.
+function lackingText(item) {
+  const decided = item.status === "agreed" || item.status === "rejected";
+  return t(decided ? "lacking_support_decided" : "lacking_support", { departments: item.lacking.map(label).join(", ") });
 }
 
 function VotePanel({ state, item }) {
@@ -326,7 +362,7 @@ export function ItemCard({ state, item, extra, compact }) {
     ${editing
       ? html`<${EditItem} item=${item} done=${() => setEditing(false)} />`
       : html`<p class="item-text">${item.text}</p><${DetailList} item=${item}
-          link=${(state.targets.kpi_targets || {})[item.id]} language=${state.you.language} />`}
+          link=${(state.targets.kpi_targets || {})[item.id]} language=${state.you.language} currency=${currencyOf(state)} />`}
     ${item.decision_reason && html`<p class="reason"><strong>${t("reason")}:</strong> ${item.decision_reason}</p>`}
     ${extra}
     ${!compact && item.status === "open" && html`<${VotePanel} state=${state} item=${item} />`}
@@ -474,7 +510,8 @@ export function FieldsForm({ state, section, only }) {
       <h3>${t("captured")}</h3>
       <dl class="details">${keys.filter((k) => values[k] !== undefined).map((k) => html`<div key=${k}>
         <dt>${label(k)}</dt><dd>${Array.isArray(spec[k]) ? label(values[k])
-          : typeof values[k] === "number" ? values[k].toLocaleString(state.you.language) : values[k]}</dd></div>`)}</dl>
+          : formatValue(values[k], { language: state.you.language, kind: spec[k],
+            currency: (S.money_fields[section] || []).includes(k) ? currencyOf(state) : null })}</dd></div>`)}</dl>
     </section>`;
   }
   return html`<section class="card captured" aria-label=${t("captured")}>
@@ -507,6 +544,7 @@ function FieldInput({ section, field, kind, stored }) {
     if (ack.ok) saved.current = true;
   };
   const typing = (e) => { saved.current = false; setDraft(e.target.value); };
+  const box = useFitRows(value);
   if (Array.isArray(kind)) {
     return html`<div class="field"><label for=${id}>${label(field)}</label>
       <select id=${id} value=${stored} onChange=${(e) => save(e.target.value)}>
@@ -519,7 +557,7 @@ function FieldInput({ section, field, kind, stored }) {
   };
   let input;
   if (kind === "text") {
-    input = html`<textarea id=${id} rows="2" maxlength=${S.limits.field_text} value=${value}
+    input = html`<textarea id=${id} ref=${box} maxlength=${S.limits.field_text} value=${value}
       onInput=${typing} onBlur=${commit}></textarea>`;
   } else if (kind === "date") {
     input = html`<input id=${id} type="date" value=${value} onInput=${typing} onChange=${commit} onBlur=${commit} />`;
@@ -528,6 +566,27 @@ function FieldInput({ section, field, kind, stored }) {
       onInput=${typing} onBlur=${commit} onKeyDown=${(e) => e.key === "Enter" && commit(e)} />`;
   }
   return html`<div class="field"><label for=${id}>${label(field)}</label>${input}</div>`;
+}
+
+// A text box as tall as its text at the box's width: at least 2 rows, at most 8 (then it
+// scrolls). Measured before paint whenever the text changes, and again when the window
+// is resized; only the rows change, never the value, so nothing typed is touched.
+const FIT_ROWS = { min: 2, max: 8 };
+
+function fitRows(el) {
+  el.rows = FIT_ROWS.min;
+  while (el.rows < FIT_ROWS.max && el.scrollHeight > el.clientHeight) el.rows += 1;
+}
+
+function useFitRows(value) {
+  const box = useRef(null);
+  useLayoutEffect(() => { if (box.current) fitRows(box.current); }, [value]);
+  useEffect(() => {
+    const resized = () => { if (box.current) fitRows(box.current); };
+    window.addEventListener("resize", resized);
+    return () => window.removeEventListener("resize", resized);
+  }, []);
+  return box;
 }
 
 async function copyText(text, button) {
@@ -654,7 +713,7 @@ export function Spotlight({ state, item }) {
       : item.tally && html`<div class="spotlight-result">
         <p class="tally-text">${CHOICES.map((c) => html`<span key=${c} class=${`choice-${c}`}>${CHOICE_ICON[c]} ${t(c)}: <strong>${item.tally[c]}</strong></span> `)}</p>
         <p class=${`consensus consensus-${item.consensus}`}><span aria-hidden="true">${CONSENSUS_ICON[item.consensus]}</span> ${t(`consensus_${item.consensus}`)}</p>
-        ${item.lacking && item.lacking.length > 0 && html`<p class="lacking">${t("lacking_support", { departments: item.lacking.map(label).join(", ") })}</p>`}
+        ${item.lacking && item.lacking.length > 0 && html`<p class="lacking">${lackingText(item)}</p>`}
       </div>`}
   </section>`;
 }
@@ -662,7 +721,9 @@ export function Spotlight({ state, item }) {
 // The projector without a spotlight: each section of the stage at a glance.
 export function SectionProgress({ state, sections }) {
   const rows = sections.map((section) => {
-    const items = itemsOf(state, section).filter((i) => !(i.section === "journey" && i.details.kind === "phase"));
+    // Every item of the section, journey phases too: the console's "N items of this stage are
+    // still open" and each delegate's "N of M left" count them as well.
+    const items = itemsOf(state, section);
     const count = (status) => items.filter((i) => i.status === status).length;
     return { section, total: items.length, agreed: count("agreed"), revealed: count("revealed"), open: count("open"), rejected: count("rejected") };
   }).filter((r) => r.total > 0);

@@ -266,6 +266,13 @@ export function OpenPoints({ points }) {
   })}</ol>`;
 }
 
+// A few open points show in full; a long list (80 for an untouched draft) scrolls in its box.
+const POINTS_IN_FULL = 8;
+
+function pointsBox(points) {
+  return `open-points-scroll${points.length > POINTS_IN_FULL ? " long" : ""}`;
+}
+
 function pointsCount(n) {
   return n === 1 ? t("open_point_one") : t("open_points_n", { n });
 }
@@ -313,12 +320,12 @@ export function Readiness({ state }) {
     <p class=${`readiness-count ${shown.length ? "warning" : "ok"}`} role="status" aria-live="polite">
       ${shown.length ? html`<span aria-hidden="true">⚠</span> ${pointsCount(shown.length)}` : html`<span aria-hidden="true">✔</span> ${t("no_open_points")}`}</p>
     ${shown.length > 0 && !formOpen && html`<p class="muted">${t("open_points_hint")}</p>
-      <div class="open-points-scroll" role="region" aria-label=${t("open_points_list")}><${OpenPoints} points=${shown} /></div>`}
+      <div class=${pointsBox(shown)} role="region" aria-label=${t("open_points_list")}><${OpenPoints} points=${shown} /></div>`}
     ${formOpen
       ? html`<form class="finalize-form stack" id="finalize-form" aria-labelledby="finalize-form-title" onSubmit=${confirm}>
           <h3 id="finalize-form-title">${t("finalize_with_points")}</h3>
           <p>${t("open_points_hint")}</p>
-          <div class="open-points-scroll" role="region" aria-label=${t("open_points_list")}><${OpenPoints} points=${shown} /></div>
+          <div class=${pointsBox(shown)} role="region" aria-label=${t("open_points_list")}><${OpenPoints} points=${shown} /></div>
           <div class="field">
             <label>${t("finalize_reason")}
               <textarea rows="3" maxlength=${S.limits.finalize_reason} required ref=${reasonField} value=${reason} aria-describedby="finalize-reason-hint"

@@ -1,8 +1,8 @@
 // Shared helpers: translations, the socket, commands. Vendored Preact + htm, no build step.
-import { h, html, render, useState, useEffect, useRef } from "../vendor/htm-3.1.1/standalone.module.js";
+import { h, html, render, useState, useEffect, useLayoutEffect, useRef } from "../vendor/htm-3.1.1/standalone.module.js";
 import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
 
-export { h, html, render, useState, useEffect, useRef };
+export { h, html, render, useState, useEffect, useLayoutEffect, useRef };
 
 export const S = JSON.parse(document.getElementById("strings").textContent);
 export const root = document.getElementById("app");

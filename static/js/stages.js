@@ -177,10 +177,21 @@ export function ReviewTotals({ state }) {
     <span>${t("rejected_items")}: ${count((i) => i.status === "rejected")}</span></p>`;
 }
 
+// Ready for sign-off only when every item is decided and the readiness check finds no open
+// point; with open points left everyone reads that the items are decided but the document
+// is not, and who settles it.
+function ReviewStatus({ state, open }) {
+  const points = ((state.readiness && state.readiness.open_points) || []).length;
+  if (open.length) return html`<p class="warning" role="status">⚠ ${tn("review_open", open.length)}</p>`;
+  if (!points) return html`<p class="ok" role="status">✔ ${t("review_ready")}</p>`;
+  return html`<p class="ok" role="status">✔ ${t("review_items_decided")}</p>
+    <p class="warning review-open-points" role="status">⚠ ${tn("review_open_points", points)}</p>`;
+}
+
 function Review({ state, doc }) {
   const open = state.items.filter((i) => i.status === "open" || i.status === "revealed");
   return html`<div class="review">
-    <p class=${open.length ? "warning" : "ok"} role="status">${open.length ? "⚠ " + tn("review_open", open.length) : "✔ " + t("review_ready")}</p>
+    <${ReviewStatus} state=${state} open=${open} />
     ${canFinalize(state) && html`<${Readiness} state=${state} />`}
     <div class="card"><${ReviewSummary} state=${state} /></div>
     <${SlaDocument} info=${doc} />

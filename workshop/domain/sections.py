@@ -100,3 +100,8 @@ FIELDS = {
     "goals": {"summary": "text"},
     "journey": {"dots_per_delegate": "int"},
 }
+
+# Captured values that are amounts of money, written in the workshop's currency
+# (targets.currency): the page reads this (schema "money_fields"); the document writes the
+# same two as money (document/parts.py, canonical.py).
+MONEY_FIELDS = {"targets": ("revenue_target", "average_deal_size")}
