@@ -129,9 +129,11 @@ def start_presence(app):
             finally:
                 db.close()
             if dead:
+                # A full state, not only presence: a process killed between a command's ack
+                # and its broadcast leaves a stored change the others have not seen yet.
                 with app.app_context():
                     for workshop_id in store.workshops_with_connections(get_db()):
-                        broadcast.presence_changed(workshop_id)
+                        broadcast.changed(workshop_id)
             time.sleep(HEARTBEAT_SECONDS)
 
     thread = threading.Thread(target=beat, name="presence-heartbeat", daemon=True)

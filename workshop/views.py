@@ -3,6 +3,7 @@
 import hmac
 import io
 
+import flask_babel
 import segno
 from flask import (
     Blueprint,
@@ -26,7 +27,7 @@ from .db import get_db
 from .document import pictures
 from .domain.codes import display_code, is_well_formed, normalise_code, token_hash
 from .errors import STATUS, error_text
-from .i18n import LANGUAGES, N_
+from .i18n import LANGUAGES, N_, translate
 from .security import (
     TOO_MANY_ATTEMPTS,
     client_allows,
@@ -189,6 +190,9 @@ def render_workshop(workshop, member, view, view_token=""):
     g.language = member["language"] or workshop["language"]
     if "lang" in request.args and request.args["lang"] in LANGUAGES:
         g.language = request.args["lang"]
+    # A string translated earlier in this request (the projector's name) fixed the locale
+    # from the browser: the page speaks the person's or the workshop's language.
+    flask_babel.refresh()
     response = make_response(
         render_template(
             "workshop.html",
@@ -223,7 +227,7 @@ def projector_viewer(workshop):
     return {
         "id": 0,
         "role": "viewer",
-        "name": _("Projector"),
+        "name": translate(N_("Projector"), {}, workshop["language"]),
         "department": None,
         "language": workshop["language"],
     }

@@ -480,7 +480,7 @@ export function ItemSection({ state, section, filter, proposeDefaults, phases, e
   let items = itemsOf(state, section);
   if (filter) items = items.filter(filter);
   const [mode, setMode] = useViewMode();
-  const votable = items.some((i) => i.status === "open") && !extra;
+  const votable = items.some((i) => i.status === "open");
   const quick = mode === "list" && votable;
   return html`<section class="item-section" aria-labelledby=${`sec-${section}`}>
     <div class="section-head">
@@ -493,7 +493,7 @@ export function ItemSection({ state, section, filter, proposeDefaults, phases, e
     </div>
     ${isLocked(state, section) && isFacilitator(state) && html`<p class="locked-note">${t("locked")}</p>`}
     ${items.length === 0 && html`<p class="muted">${t("nothing_yet")}</p>`}
-    ${quick ? html`<${QuickList} state=${state} section=${section} items=${items} />`
+    ${quick ? html`<${QuickList} state=${state} section=${section} items=${items} extra=${extra} />`
       : html`<div class="items">${items.map((item) => html`<${ItemCard} key=${item.id} state=${state} item=${item}
       extra=${extra && extra(item)} />`)}</div>`}
     <${ProposeForm} state=${state} section=${section} defaults=${proposeDefaults || {}} phases=${phases} />
@@ -565,7 +565,8 @@ function FieldInput({ section, field, kind, stored }) {
     input = html`<input id=${id} type="number" min="0" step=${kind === "int" ? 1 : "any"} value=${value}
       onInput=${typing} onBlur=${commit} onKeyDown=${(e) => e.key === "Enter" && commit(e)} />`;
   }
-  return html`<div class="field"><label for=${id}>${label(field)}</label>${input}</div>`;
+  // A text value (a paragraph) takes the whole width of the grid: wide enough to read.
+  return html`<div class=${kind === "text" ? "field field-text" : "field"}><label for=${id}>${label(field)}</label>${input}</div>`;
 }
 
 // A text box as tall as its text at the box's width: at least 2 rows, at most 8 (then it
@@ -651,7 +652,7 @@ const KEYS = { ...Object.fromEntries(CHOICES.map((c, n) => [String(n + 1), c])),
 
 // One row per item, four vote buttons, keys 1–4 (or a, o, d, b) to vote and ↑/↓ (or k/j) to
 // move: a section voted through in a minute. After a vote the next row has the focus.
-function QuickList({ state, section, items }) {
+function QuickList({ state, section, items, extra }) {
   const list = useRef(null);
   const delegate = state.you.role === "participant";
   const locked = isLocked(state, section);
@@ -686,6 +687,7 @@ function QuickList({ state, section, items }) {
             aria-pressed=${mine === c} disabled=${locked} title=${`${t(c)} (${n + 1})`}
             onClick=${() => vote(item, c, index)}><span aria-hidden="true">${CHOICE_ICON[c]}</span><span class="visually-hidden">${t(c)}</span></button>`)}
         </span>`}
+        ${extra && extra(item)}
         ${isFacilitator(state) && html`<${SpotlightButton} state=${state} item=${item} />`}
       </li>`;
     })}</ol>
