@@ -8,13 +8,19 @@ ratio to a floor measured in the same run:
   database write, no broadcast);
 - building the nine personal `state` snapshots after a change, versus the floor: only
   serialising them to JSON;
-- rendering the SLA PDF of a fully agreed workshop, versus the floor: WeasyPrint rendering a
-  one-page document;
+- rendering the SLA PDF of a fully agreed workshop (about 20 pages), versus the floor:
+  bare WeasyPrint rendering exactly the same final HTML (same print.css, same base URL, no
+  font configuration kept, no PDF/A, no attachment), measured in alternating rounds; also
+  the first PDF of a fresh process (nothing kept) and WeasyPrint rendering a one-page
+  document;
 - the page script's weight, raw and gzipped;
 - load (bench/load.py): N workshops × 9 clients voting at human pace against `make run`'s
   server and against a bare Flask-SocketIO floor on gevent (bench/floor.py) that only
   rebroadcasts a padded `state` of the same size: p50/p99 of vote → all nine hold it,
   server CPU per vote and memory per room, for N in BENCH_ROOMS (1,10,50,100).
+
+BENCH_ONLY picks groups (comma-separated: commands, state, pdf, load; all by default), e.g.
+`BENCH_ONLY=pdf make bench`.
 """
 
 import gzip
@@ -37,6 +43,12 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "60"))
+PDF_ROUNDS = int(os.environ.get("BENCH_PDF_ROUNDS", "7"))
+ONLY = {g.strip() for g in os.environ.get("BENCH_ONLY", "").split(",") if g.strip()}
+
+
+def wanted(group):
+    return not ONLY or group in ONLY
 
 
 def median_ms(samples):
@@ -171,26 +183,52 @@ def bench_state_and_pdf(tmp):
             state, private = shared_state(db, workshop["id"])
             return [json.dumps(for_recipient(state, private, m)) for m in members]
 
-        state, private = shared_state(db, workshop["id"])
-        snapshots = [for_recipient(state, private, m) for m in members]
-        results = {
-            "state_build_and_serialise": timed(build),
-            "floor_serialise_only": timed(lambda: [json.dumps(s) for s in snapshots]),
-        }
+        results = {}
+        if wanted("state"):
+            state, private = shared_state(db, workshop["id"])
+            snapshots = [for_recipient(state, private, m) for m in members]
+            results["state_build_and_serialise"] = timed(build)
+            results["floor_serialise_only"] = timed(lambda: [json.dumps(s) for s in snapshots])
         db.execute("UPDATE items SET status = 'agreed', revealed_at = created_at")
-        try:
-            from weasyprint import HTML
+        if wanted("pdf"):
+            from workshop.document.render import document_for
 
-            from workshop.document.render import document_for, render_pdf
-        except ImportError:
-            return results
-        data = document_for(db, workshop)
-        with force_locale("en"):
-            results["pdf_full_document"] = timed(lambda: render_pdf(data, draft=True), 5)
-        results["floor_pdf_one_page"] = timed(
-            lambda: HTML(string="<h1>SLA</h1><p>One page.</p>").write_pdf(), 5
-        )
+            with force_locale("en"):
+                results.update(bench_pdf(app, document_for(db, workshop)))
     return results
+
+
+def bench_pdf(app, data):
+    """The full SLA PDF against bare WeasyPrint printing the same final HTML, in alternating
+    rounds so that a busy machine slows both alike."""
+    from weasyprint import HTML
+
+    from workshop.document import render
+
+    static = Path(app.static_folder).resolve()
+    page = render.render_html(data, True)
+
+    def project():
+        return render.render_pdf(data, draft=True)
+
+    def bare():
+        return HTML(string=page, base_url=static.as_uri() + "/").write_pdf()
+
+    def fresh():
+        render._font_configs.clear()  # as the first PDF of a new process
+        return render.render_pdf(data, draft=True)
+
+    project()  # the font configuration a running server keeps
+    samples = {"pdf_full_document": [], "pdf_bare_weasyprint": [], "pdf_first_in_process": []}
+    for _ in range(PDF_ROUNDS):
+        for name, fn in zip(samples, (project, bare, fresh), strict=True):
+            samples[name] += timed(fn, 1)
+    render.cached_pdf(data, True)
+    samples["pdf_cached_reexport"] = timed(lambda: render.cached_pdf(data, True), 20)
+    samples["floor_pdf_one_page"] = timed(
+        lambda: HTML(string="<h1>SLA</h1><p>One page.</p>").write_pdf(), PDF_ROUNDS
+    )
+    return samples
 
 
 def page_weight():
@@ -211,15 +249,19 @@ def main():
     tmp = Path(tempfile.mkdtemp(prefix="sla-bench-"))
     rooms = [int(n) for n in os.environ.get("BENCH_ROOMS", "1,10,50,100").split(",") if n]
     try:
-        results = {**bench_commands(tmp), **bench_state_and_pdf(tmp)}
-        load_rows = bench_load(tmp, rooms, float(os.environ.get("BENCH_SECONDS", "15")), free_port)
+        results = bench_commands(tmp) if wanted("commands") else {}
+        if wanted("state") or wanted("pdf"):
+            results.update(bench_state_and_pdf(tmp))
+        seconds = float(os.environ.get("BENCH_SECONDS", "15"))
+        load_rows = bench_load(tmp, rooms, seconds, free_port) if wanted("load") else []
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     floors = {
         "vote": "floor_refused_command",
         "propose": "floor_refused_command",
         "state_build_and_serialise": "floor_serialise_only",
-        "pdf_full_document": "floor_pdf_one_page",
+        "pdf_full_document": "pdf_bare_weasyprint",
+        "pdf_first_in_process": "pdf_bare_weasyprint",
     }
     print(f"{'measure':32} {'median ms':>10} {'p95 ms':>9} {'× floor':>8}")
     summary = {}
@@ -228,7 +270,7 @@ def main():
         if name in floors and floors[name] in results:
             ratio = median_ms(samples) / median_ms(results[floors[name]])
             summary[name + "_ratio"] = round(ratio, 2)
-            ratio = f"{ratio:8.1f}"
+            ratio = f"{ratio:8.2f}" if ratio < 10 else f"{ratio:8.1f}"
         summary[name + "_median_ms"] = round(median_ms(samples), 3)
         print(f"{name:32} {median_ms(samples):10.2f} {p95_ms(samples):9.2f} {ratio:>8}")
     print("\npage weight (bytes, gzip):")
@@ -239,8 +281,9 @@ def main():
         print(f"  {name:58} {raw:8} {zipped:7}")
     print(f"  {'total':58} {total[0]:8} {total[1]:7}")
     summary["page_weight_gzip"] = total[1]
-    print_load(load_rows)
-    summary["load"] = load_rows
+    if load_rows:
+        print_load(load_rows)
+        summary["load"] = load_rows
     out = ROOT / "bench/results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(summary, indent=2))
