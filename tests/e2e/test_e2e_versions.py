@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from .test_e2e_dashboard import command, signed_workshop
 
@@ -83,7 +84,8 @@ def test_version_history_and_an_amendment_in_the_browser(room, server, language)
     decide = {"type": "decide", "item_id": churn["id"], "outcome": "agreed"}
     assert command(server, code, fac, decide)["ok"]
     panel = console.locator(".amendment")
-    panel.get_by_text(words["changed"]).wait_for()
-    assert churn["text"] in panel.inner_text()
+    # Not get_by_text: "Gewijzigd" would also find "Nog niets gewijzigd" before the change.
+    expect(panel).to_contain_text(churn["text"])
+    expect(panel).to_contain_text(words["changed"])
     room.check(console, f"amendment-{language}")
     room.assert_clean()
