@@ -43,11 +43,16 @@ def redis_url(tmp_path):
     process.wait(10)
 
 
-def test_two_processes_share_state_and_presence(tmp_path, redis_url):
+def two_servers(tmp_path, redis_url):
+    """Two `python app.py` processes on one SQLite file, sharing rooms through Redis."""
     first = Server(tmp_path, {"MESSAGE_QUEUE": redis_url}).start()
     second = Server(tmp_path, {"MESSAGE_QUEUE": redis_url})
     second.env["WORKSHOP_DB"] = first.env["WORKSHOP_DB"]
-    second.start()
+    return first, second.start()
+
+
+def test_two_processes_share_state_and_presence(tmp_path, redis_url):
+    first, second = two_servers(tmp_path, redis_url)
     people = []
     try:
         created = requests.post(
@@ -176,10 +181,7 @@ def run_plan(person, plan, acks):
 
 
 def test_kill_9_of_one_process_loses_no_acknowledged_change(tmp_path, redis_url):
-    first = Server(tmp_path, {"MESSAGE_QUEUE": redis_url}).start()
-    second = Server(tmp_path, {"MESSAGE_QUEUE": redis_url})
-    second.env["WORKSHOP_DB"] = first.env["WORKSHOP_DB"]
-    second.start()
+    first, second = two_servers(tmp_path, redis_url)
     urls = [first.url, second.url]
     people = []
     try:
