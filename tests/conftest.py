@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from workshop import create_app
+from workshop.extensions import wait_for_background_work
 from workshop.realtime import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,6 +159,9 @@ def server(tmp_path):
 def make_app(path, **config):
     """An app like the `app` fixture's on a database under path; config overrides, e.g. tight
     RATE_LIMITS or TRUST_PROXY."""
+    # The last test's final PDF may still be printing; its broadcast after that must not
+    # reach this app's sockets through the one Socket.IO server.
+    wait_for_background_work()
     path.mkdir(parents=True, exist_ok=True)
     return create_app(
         {

@@ -22,7 +22,7 @@ from flask import current_app
 
 from . import store
 from .db import get_db
-from .extensions import socketio
+from .extensions import background, socketio
 from .safejson import SocketJSON
 from .state import readiness_in, shared_state, you_of
 
@@ -129,7 +129,7 @@ def _request(workshop_id, kind):
         # Under gevent nothing else runs while a broadcast is built and queued: changes
         # within the window (other greenlets' commands) join this one. The ack goes first.
         app = current_app._get_current_object()
-        socketio.start_background_task(_send_later, app, workshop_id, window)
+        background(_send_later, app, workshop_id, window)
     else:
         _send_pending(workshop_id)
 
@@ -191,7 +191,7 @@ def disconnect_member(member_id):
             socketio.server.leave_room(row["sid"], workshop_room(row["workshop_id"]), namespace="/")
         except (KeyError, ValueError):  # a socket of another process, or gone already
             pass
-    socketio.start_background_task(_close_later, [r["sid"] for r in rows])
+    background(_close_later, [r["sid"] for r in rows])
 
 
 def _close_later(sids):

@@ -5,7 +5,7 @@ person's sockets, send the workshop its new state, render the final PDF in the b
 from flask import current_app
 
 from . import broadcast, service
-from .extensions import socketio
+from .extensions import background
 
 
 def run_command(db, member_id, payload, limiter_key=None):
@@ -21,6 +21,6 @@ def apply(after):
         broadcast.disconnect_member(after.removed_member)
     broadcast.changed(after.workshop_id)
     if after.final_pdf:
-        socketio.start_background_task(
+        background(
             service.final_pdf_task, current_app._get_current_object(), after.workshop_id
         )
