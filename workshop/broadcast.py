@@ -11,16 +11,20 @@
 - The part of a snapshot that is the same for everyone is serialised to JSON once per
   broadcast; per recipient only their own keys (`you`, `readiness`) are (`Encoded`,
   spliced into the packet by `StateJSON`).
+- Sockets that asked for patches on connect get `state_patch`: the difference to what this
+  process broadcast to the workshop last (`Sent`), a few hundred bytes for a vote instead of
+  a 50 KB snapshot. A client whose version is not the patch's `from` asks for a full one.
 """
 
 import json
 import logging
 import secrets
 import threading
+from collections import OrderedDict
 
 from flask import current_app
 
-from . import store
+from . import statepatch, store
 from .db import get_db
 from .extensions import background, socketio
 from .safejson import SocketJSON
@@ -33,6 +37,16 @@ log = logging.getLogger(__name__)
 def member_room(member_id):
     """Every socket of one person, on whichever server process."""
     return f"m:{member_id}"
+
+
+def state_room(member_id):
+    """The person's sockets that take a full `state` with every change."""
+    return f"s:{member_id}"
+
+
+def patch_room(member_id):
+    """The person's sockets that take `state_patch` (they asked for it on connect)."""
+    return f"p:{member_id}"
 
 
 def workshop_room(workshop_id):
@@ -72,22 +86,79 @@ class StateJSON(SocketJSON):
 
 class Snapshots:
     """Each recipient's `state` of one moment as JSON: the keys everyone shares are
-    serialised once, `readiness` once per language, and only `you` per person."""
+    serialised once, `readiness` once per language, and only `you` per person. And each
+    recipient's `state_patch` from the snapshot this process sent before (`Sent`)."""
 
     def __init__(self, db, workshop_id):
         self.state, self.private = shared_state(db, workshop_id)
-        shared = {k: v for k, v in self.state.items() if k != "readiness"}
-        self.shared_text = json.dumps(shared, **COMPACT)
-        self.readiness_text = {}
+        self.shared = {k: v for k, v in self.state.items() if k != "readiness"}
+        self.shared_text = json.dumps(self.shared, **COMPACT)
+        self.readiness = {}  # language -> (readiness, its JSON)
+        self.you = {}  # member id -> you
+
+    def _parts(self, member):
+        you = self.you.get(member["id"])
+        if you is None:
+            you = self.you[member["id"]] = you_of(self.private, member, self.state["language"])
+        language = you["language"]
+        if language not in self.readiness:
+            readiness = readiness_in(self.state, language)
+            self.readiness[language] = (readiness, json.dumps(readiness, **COMPACT))
+        return you, language
 
     def for_member(self, member):
-        you = you_of(self.private, member, self.state["language"])
-        language = you["language"]
-        if language not in self.readiness_text:
-            readiness = readiness_in(self.state, language)
-            self.readiness_text[language] = json.dumps(readiness, **COMPACT)
-        personal = f'"you":{json.dumps(you, **COMPACT)},"readiness":{self.readiness_text[language]}'
+        you, language = self._parts(member)
+        personal = f'"you":{json.dumps(you, **COMPACT)},"readiness":{self.readiness[language][1]}'
         return Encoded(f"{self.shared_text[:-1]},{personal}}}")
+
+    def patches_from(self, sent):
+        return Patches(self, sent) if sent is not None else None
+
+    def sent(self):
+        readiness = {language: pair[0] for language, pair in self.readiness.items()}
+        return Sent(self.state["version"], self.shared, readiness, dict(self.you))
+
+
+class Sent:
+    """What this process last broadcast to a workshop: the base of the next `state_patch`."""
+
+    __slots__ = ("version", "shared", "readiness", "you")
+
+    def __init__(self, version, shared, readiness, you):
+        self.version, self.shared, self.readiness, self.you = version, shared, readiness, you
+
+
+class Patches:
+    """`state_patch` events from `sent` to `snapshots`: the shared operations serialised
+    once, the readiness operations once per language, `you`'s per person."""
+
+    def __init__(self, snapshots, sent):
+        self.snapshots, self.sent = snapshots, sent
+        self.head = f'{{"from":{sent.version},"version":{snapshots.state["version"]},"ops":['
+        self.shared_ops = json.dumps(statepatch.diff(sent.shared, snapshots.shared), **COMPACT)
+        self.readiness_ops = {}
+
+    def worth_it(self):
+        """A patch as large as half the snapshot (a new item moves every later one) is
+        sent as a full `state` instead: the client's work is smaller then."""
+        return len(self.shared_ops) < len(self.snapshots.shared_text) // 2
+
+    def for_member(self, member):
+        you, language = self.snapshots._parts(member)
+        if language not in self.readiness_ops:
+            before = self.sent.readiness.get(language)
+            after = self.snapshots.readiness[language][0]
+            ops = statepatch.diff(before, after, "/readiness") if before is not None else [
+                {"op": "replace", "path": "/readiness", "value": after}
+            ]
+            self.readiness_ops[language] = json.dumps(ops, **COMPACT)[1:-1]
+        before = self.sent.you.get(member["id"])
+        you_ops = statepatch.diff(before, you, "/you") if before is not None else [
+            {"op": "replace", "path": "/you", "value": you}
+        ]
+        parts = [self.shared_ops[1:-1], self.readiness_ops[language],
+                 json.dumps(you_ops, **COMPACT)[1:-1]]  # fmt: skip
+        return Encoded(self.head + ",".join(p for p in parts if p) + "]}")
 
 
 def snapshot_for(db, member):
@@ -104,6 +175,8 @@ def presence_of(db, workshop_id):
 
 
 _lock = threading.Lock()
+_last_sent = OrderedDict()  # workshop id -> Sent, the most recently broadcast last
+LAST_SENT_KEPT = 1000
 _pending = {}  # workshop id -> {"state", "presence"} waiting to be sent
 _running = set()  # workshops whose broadcast some thread is sending now
 
@@ -164,11 +237,28 @@ def _send(workshop_id, kinds):
         socketio.emit("presence", presence_of(db, workshop_id), to=workshop_room(workshop_id))
         return
     snapshots = Snapshots(db, workshop_id)  # a full state carries presence too
-    connected = store.connected_member_ids(db, workshop_id)
+    connected = store.connected_members(db, workshop_id)
+    patches = None
+    if any(wants_patch for _, wants_patch in connected.values()):
+        patches = snapshots.patches_from(_last_sent.get(workshop_id))
+        if patches is not None and not patches.worth_it():
+            patches = None
     for member in store.members(db, workshop_id):
         # Only people with a socket somewhere need a snapshot; the rest get one on connect.
-        if member["id"] in connected and not member["removed"]:
-            socketio.emit("state", snapshots.for_member(member), to=member_room(member["id"]))
+        if member["id"] not in connected or member["removed"]:
+            continue
+        wants_full, wants_patch = connected[member["id"]]
+        if wants_patch and patches is not None:
+            socketio.emit("state_patch", patches.for_member(member), to=patch_room(member["id"]))
+        elif wants_patch:
+            socketio.emit("state", snapshots.for_member(member), to=patch_room(member["id"]))
+        if wants_full:
+            socketio.emit("state", snapshots.for_member(member), to=state_room(member["id"]))
+    with _lock:
+        _last_sent[workshop_id] = snapshots.sent()
+        _last_sent.move_to_end(workshop_id)
+        while len(_last_sent) > LAST_SENT_KEPT:
+            _last_sent.popitem(last=False)
 
 
 REMOVAL_GRACE_SECONDS = 1.5

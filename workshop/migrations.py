@@ -383,3 +383,14 @@ def reviews(db):
         CREATE INDEX actions_workshop ON actions(workshop_id, status);
         """
     )
+
+
+@migrations(name="0013_connection_patches")
+def connection_patches(db):
+    """Sockets that asked for `state_patch` (the difference to the last broadcast) instead
+    of a full `state` with every change (docs/protocol.md)."""
+    db.executescript(
+        """
+        ALTER TABLE connections ADD COLUMN patches INTEGER NOT NULL DEFAULT 0;
+        """
+    )

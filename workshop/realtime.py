@@ -1,7 +1,8 @@
 """Socket.IO: connect with a token, receive `state`, send `command`.
 
-Each person's sockets join the room "m:<member id>", so a snapshot meant for one
-person reaches all their tabs, on whichever server process they are connected.
+Each person's sockets join the room "m:<member id>", so a message meant for one person
+reaches all their tabs, on whichever server process they are connected; and "s:<id>" or
+"p:<id>" by what they take with every change: a full `state` or a `state_patch`.
 """
 
 import threading
@@ -12,7 +13,7 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, disconnect, join_room
 
 from . import broadcast, store
-from .broadcast import member_room, snapshot_for, workshop_room
+from .broadcast import member_room, patch_room, snapshot_for, state_room, workshop_room
 from .commands import CommandError
 from .db import connect, get_db
 from .errors import error_body
@@ -51,8 +52,12 @@ def on_connect(auth):
         if store.live_sockets(db, member["id"]) >= cap:
             raise ConnectionRefusedError(translate(TOO_MANY_SOCKETS, {"max": cap}, language))
         was_online = member["id"] in store.online_member_ids(db, member["workshop_id"])
-        store.add_connection(db, request.sid, member["id"], member["workshop_id"], INSTANCE_ID)
+        patches = isinstance(auth, dict) and auth.get("patches") is True
+        store.add_connection(
+            db, request.sid, member["id"], member["workshop_id"], INSTANCE_ID, patches
+        )
     join_room(member_room(member["id"]))
+    join_room(patch_room(member["id"]) if patches else state_room(member["id"]))
     join_room(workshop_room(member["workshop_id"]))
     socketio.emit("state", snapshot_for(db, member), to=request.sid)
     if not was_online:

@@ -131,11 +131,12 @@ def online_member_ids(db, workshop_id):
     }
 
 
-def add_connection(db, sid, member_id, workshop_id, instance_id):
+def add_connection(db, sid, member_id, workshop_id, instance_id, patches=False):
     db.execute(
         "INSERT OR REPLACE INTO connections"
-        " (sid, member_id, workshop_id, instance_id, connected_at) VALUES (?, ?, ?, ?, ?)",
-        [sid, member_id, workshop_id, instance_id, time.time()],
+        " (sid, member_id, workshop_id, instance_id, connected_at, patches)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [sid, member_id, workshop_id, instance_id, time.time(), int(patches)],
     )
 
 
@@ -185,6 +186,18 @@ def connected_member_ids(db, workshop_id):
     return {
         r["member_id"]
         for r in db.query("SELECT member_id FROM connections WHERE workshop_id = ?", [workshop_id])
+    }
+
+
+def connected_members(db, workshop_id):
+    """{member id: (has a socket wanting full `state`, has one wanting `state_patch`)}."""
+    return {
+        r["member_id"]: (bool(r["full"]), bool(r["patches"]))
+        for r in db.query(
+            "SELECT member_id, max(patches = 0) AS full, max(patches) AS patches"
+            " FROM connections WHERE workshop_id = ? GROUP BY member_id",
+            [workshop_id],
+        )
     }
 
 

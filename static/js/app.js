@@ -1,5 +1,5 @@
 // The page script: connect, receive each `state` snapshot, render the view for this person.
-import { html, render, useState, useEffect, S, t, tn, label, root, page, connect, onState, onError, send, itemsOf } from "./lib.js";
+import { html, render, useState, useEffect, S, t, tn, label, root, page, connect, withPresence, onState, onError, send, itemsOf } from "./lib.js";
 import { Agenda, StageHeader, People, Timer, TimerControls, ItemCard, StatusBadge, FieldsForm, SecondScreen, WorkshopClock,
   Spotlight, SectionProgress } from "./components.js";
 import { PANELS, JoinInfo, ReverseFunnel, ReviewTotals, diagramSrc } from "./stages.js";
@@ -109,11 +109,6 @@ function Removed() {
     <p>${t("removed")}</p>
     <p>${t("removed_hint")}</p>
   </section>`;
-}
-
-function withPresence(state, { online }) {
-  const on = (person) => ({ ...person, online: online.includes(person.id) });
-  return { ...state, facilitator: on(state.facilitator), participants: state.participants.map(on) };
 }
 
 function App() {

@@ -1,6 +1,7 @@
 // Shared helpers: translations, the socket, commands. Vendored Preact + htm, no build step.
 import { h, html, render, useState, useEffect, useLayoutEffect, useRef } from "../vendor/htm-3.1.1/standalone.module.js";
 import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
+import { applyPatch } from "./statepatch.js";
 
 export { h, html, render, useState, useEffect, useLayoutEffect, useRef };
 
@@ -104,9 +105,46 @@ function flushState() {
   if (newest && !removed) listeners.forEach((fn) => fn(newest));
 }
 
+// Who is online, from a `presence` event, set in a snapshot.
+export function withPresence(state, { online }) {
+  const on = (person) => ({ ...person, online: online.includes(person.id) });
+  return { ...state, facilitator: on(state.facilitator), participants: state.participants.map(on) };
+}
+
+// The page asks for `state_patch` with every change: the difference to the snapshot it holds
+// (`base`, as received, presence applied). A patch that does not start from it (one was
+// missed, or came from another server process) makes the page ask for a full `state`.
+let base = null;
+let syncing = false;
+function resync() {
+  if (syncing) return;
+  syncing = true;
+  socket.emit("sync");
+}
+function onFullState(state) {
+  syncing = false;
+  if (base && state.version < base.version) return;
+  base = state;
+  deliver(state);
+}
+function onPatch(patch) {
+  if (syncing || !base) return;
+  if (patch.from !== base.version) {
+    if (patch.version > base.version) resync();
+    return;
+  }
+  try {
+    base = applyPatch(base, patch.ops);
+  } catch (err) {
+    resync();
+    return;
+  }
+  deliver(base);
+}
+
 export function connect(onStatus) {
   if (page.viewToken) return poll(onStatus);
-  socket = io({ auth: { code: page.code } });
+  socket = io({ auth: { code: page.code, patches: true } });
   socket.on("connect", () => onStatus("online"));
   socket.on("disconnect", async (reason) => {
     if (removed) return;
@@ -121,9 +159,14 @@ export function connect(onStatus) {
     onStatus("offline");
     if (!(await stillMember())) endRemoved(onStatus);
   });
-  socket.on("state", (state) => { if (!removed) deliver(state); });
+  socket.on("state", (state) => { if (!removed) onFullState(state); });
+  socket.on("state_patch", (patch) => { if (!removed) onPatch(patch); });
+  socket.on("connect", () => { syncing = false; }); // a connect brings a full state
   // A `presence` event applies to the newest state: a waiting one is rendered first.
-  socket.on("presence", flushState);
+  socket.on("presence", (presence) => {
+    if (base) base = withPresence(base, presence);
+    flushState();
+  });
   socket.on("removed", () => endRemoved(onStatus));
   return socket;
 }

@@ -6,6 +6,7 @@ a test fails on any problem. `Room.check` runs axe-core (vendored, pinned) and t
 check on a page and saves a screenshot to tests/artifacts/screenshots/.
 """
 
+import collections
 import hashlib
 import json
 import re
@@ -69,6 +70,8 @@ class Room:
         self.axe_source = source.decode("utf-8")
         self.axe_runs = 0
         self.websockets = 0
+        self.events = collections.Counter()  # Socket.IO events the pages got, by name
+        self.sent_events = collections.Counter()  # and sent
 
     # Contexts and pages -------------------------------------------------------------------
 
@@ -116,6 +119,17 @@ class Room:
         if not socket.url.startswith(origin + "/"):
             self.problem(f"{who}: websocket outside the server: {socket.url}")
         self.websockets += 1
+        socket.on("framereceived", lambda payload: self._count(self.events, payload))
+        socket.on("framesent", lambda payload: self._count(self.sent_events, payload))
+
+    @staticmethod
+    def _count(counter, payload):
+        # A Socket.IO event is an Engine.IO message "4", packet type "2", an optional ack
+        # id, then ["name", ...].
+        if isinstance(payload, str) and payload.startswith("42"):
+            start = payload.find('["')
+            if start != -1:
+                counter[payload[start + 2 : payload.find('"', start + 2)]] += 1
 
     def _console(self, who, message):
         if message.type == "error":

@@ -112,6 +112,10 @@ def test_typing_agreed_values_while_eight_delegates_vote(room):
         s.command(s.tokens[name], {"type": "vote", "item_id": item["id"], "choice": "agree"})
     expect(card.locator(".votes-cast")).to_contain_text("8 of 8 voted")
     expect(field).to_have_value("25000")
+    # The votes reached the console as small patches (docs/protocol.md), not full snapshots,
+    # each applied to the state it held (no full state asked for again).
+    assert room.events["state_patch"] >= 5, room.events  # a burst may go out as one
+    assert room.sent_events["sync"] == 0, room.sent_events
     field.press("Tab")  # leaving the field saves it
     for _ in range(50):
         if s.state()["fields"]["targets"]["average_deal_size"] == 25000:
