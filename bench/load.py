@@ -8,6 +8,10 @@ the delegates vote in turn, 8 votes within 10 s (one every 1.25 s, rooms out of 
 For each vote: the time from sending it until all nine people of the room hold a `state`
 with the vote's version (p50, p99), acks that never came; for the server process: CPU
 time per vote and resident memory per room (psutil).
+
+The project's clients ask for `state_patch` like the page does and apply each patch to the
+state they hold (asking for a full one on a gap); BENCH_FULL_STATES=1 measures them taking
+a full `state` with every change instead.
 """
 
 import multiprocessing
@@ -25,6 +29,10 @@ import requests
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from workshop.statepatch import PatchError, apply  # noqa: E402 - after the path
+
+PATCHES = os.environ.get("BENCH_FULL_STATES", "") in ("", "0")
 LOAD_PROCESSES = int(os.environ.get("BENCH_LOAD_PROCESSES", "3"))
 VOTE_EVERY = 10 / 8  # seconds between votes in one room
 CHOICES = ("agree", "disagree", "abstain")
@@ -35,6 +43,8 @@ class Room:
 
     def __init__(self, url, auths, ready_timeout=60):
         self.versions = [-1] * len(auths)
+        self.states = [None] * len(auths)  # what a patch applies to
+        self.syncs = 0
         self.changed = threading.Condition()
         self.clients = []
         for i, auth in enumerate(auths):
@@ -43,13 +53,33 @@ class Room:
             client = socketio.Client(
                 reconnection=False, websocket_extra_options={"skip_utf8_validation": True}
             )
-            client.on("state", lambda state, i=i: self.on_state(i, state["version"]))
+            client.on("state", lambda state, i=i: self.on_state(i, state))
+            client.on("state_patch", lambda patch, i=i: self.on_patch(i, patch))
             client.connect(url, auth=auth, transports=["websocket"], wait_timeout=ready_timeout)
             self.clients.append(client)
 
-    def on_state(self, i, version):
+    def on_state(self, i, state):
         with self.changed:
-            self.versions[i] = max(self.versions[i], version)
+            if state["version"] >= self.versions[i]:
+                self.states[i] = state
+                self.versions[i] = state["version"]
+            self.changed.notify_all()
+
+    def on_patch(self, i, patch):
+        with self.changed:
+            held = self.states[i]
+            if held is None or patch["from"] != held["version"]:
+                if held is not None and patch["version"] > held["version"]:
+                    self.syncs += 1
+                    self.clients[i].emit("sync")
+                return
+            try:
+                self.states[i] = apply(held, patch["ops"])
+            except PatchError:
+                self.syncs += 1
+                self.clients[i].emit("sync")
+                return
+            self.versions[i] = patch["version"]
             self.changed.notify_all()
 
     def wait_all(self, version, timeout=10):
@@ -94,7 +124,7 @@ def vote_loop(room, payloads, start, seconds, results):
 
 def load_process(url, rooms, seconds, connected, go, out):
     """One load process: connects its rooms, waits for `go`, votes, reports."""
-    results = {"latencies": [], "no_ack": 0, "refused": 0, "not_delivered": 0}
+    results = {"latencies": [], "no_ack": 0, "refused": 0, "not_delivered": 0, "syncs": 0}
     open_rooms = [Room(url, room["auths"]) for room in rooms]
     connected.put(len(open_rooms))
     go.wait(600)
@@ -115,6 +145,7 @@ def load_process(url, rooms, seconds, connected, go, out):
         thread.start()
     for thread in threads:
         thread.join()
+    results["syncs"] = sum(room.syncs for room in open_rooms)
     out.put(results)
     for room in open_rooms:
         room.close()
@@ -157,7 +188,8 @@ def project_rooms(url, n):
         ).json()
         rooms.append(
             {
-                "auths": [{"token": t} for t in tokens],
+                "auths": [{"token": t, "patches": True} if PATCHES else {"token": t}
+                          for t in tokens],  # fmt: skip
                 "item_id": state["items"][0]["id"],
                 "state": requests.get(
                     f"{url}/api/workshops/{created['code']}/state",
@@ -205,6 +237,7 @@ def run(url, pid, rooms, seconds):
         "no_ack": sum(r["no_ack"] for r in results),
         "refused": sum(r["refused"] for r in results),
         "not_delivered": sum(r["not_delivered"] for r in results),
+        "syncs": sum(r.get("syncs", 0) for r in results),
     }
 
 

@@ -92,9 +92,15 @@ class Snapshots:
     def __init__(self, db, workshop_id):
         self.state, self.private = shared_state(db, workshop_id)
         self.shared = {k: v for k, v in self.state.items() if k != "readiness"}
-        self.shared_text = json.dumps(self.shared, **COMPACT)
+        self._shared_text = None  # serialised when a full `state` is sent
         self.readiness = {}  # language -> (readiness, its JSON)
         self.you = {}  # member id -> you
+
+    @property
+    def shared_text(self):
+        if self._shared_text is None:
+            self._shared_text = json.dumps(self.shared, **COMPACT)
+        return self._shared_text
 
     def _parts(self, member):
         you = self.you.get(member["id"])
@@ -114,18 +120,24 @@ class Snapshots:
     def patches_from(self, sent):
         return Patches(self, sent) if sent is not None else None
 
-    def sent(self):
+    def sent(self, before=None):
         readiness = {language: pair[0] for language, pair in self.readiness.items()}
-        return Sent(self.state["version"], self.shared, readiness, dict(self.you))
+        if self._shared_text is not None:
+            size = len(self._shared_text)
+        else:
+            size = before.size if before is not None else len(self.shared_text)
+        return Sent(self.state["version"], self.shared, readiness, dict(self.you), size)
 
 
 class Sent:
-    """What this process last broadcast to a workshop: the base of the next `state_patch`."""
+    """What this process last broadcast to a workshop: the base of the next `state_patch`,
+    and the size of its shared part as JSON (measured when it was last serialised)."""
 
-    __slots__ = ("version", "shared", "readiness", "you")
+    __slots__ = ("version", "shared", "readiness", "you", "size")
 
-    def __init__(self, version, shared, readiness, you):
+    def __init__(self, version, shared, readiness, you, size):
         self.version, self.shared, self.readiness, self.you = version, shared, readiness, you
+        self.size = size
 
 
 class Patches:
@@ -141,7 +153,7 @@ class Patches:
     def worth_it(self):
         """A patch as large as half the snapshot (a new item moves every later one) is
         sent as a full `state` instead: the client's work is smaller then."""
-        return len(self.shared_ops) < len(self.snapshots.shared_text) // 2
+        return len(self.shared_ops) < self.sent.size // 2
 
     def for_member(self, member):
         you, language = self.snapshots._parts(member)
@@ -239,8 +251,9 @@ def _send(workshop_id, kinds):
     snapshots = Snapshots(db, workshop_id)  # a full state carries presence too
     connected = store.connected_members(db, workshop_id)
     patches = None
+    before = _last_sent.get(workshop_id)
     if any(wants_patch for _, wants_patch in connected.values()):
-        patches = snapshots.patches_from(_last_sent.get(workshop_id))
+        patches = snapshots.patches_from(before)
         if patches is not None and not patches.worth_it():
             patches = None
     for member in store.members(db, workshop_id):
@@ -255,7 +268,7 @@ def _send(workshop_id, kinds):
         if wants_full:
             socketio.emit("state", snapshots.for_member(member), to=state_room(member["id"]))
     with _lock:
-        _last_sent[workshop_id] = snapshots.sent()
+        _last_sent[workshop_id] = snapshots.sent(before)
         _last_sent.move_to_end(workshop_id)
         while len(_last_sent) > LAST_SENT_KEPT:
             _last_sent.popitem(last=False)
