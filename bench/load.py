@@ -306,3 +306,6 @@ def print_load(rows):
             f"{pair('cpu_ms_per_vote', '{:.2f}'):>16} {cpu_ratio:>6.1f} {p99_ratio:>6.1f} "
             f"{p['rss_mb_per_room']:>8.2f} {p['no_ack'] + p['not_delivered']:>7}"
         )
+    syncs = sum(row["project"].get("syncs", 0) for row in rows)
+    mode = "state_patch, as the page" if PATCHES else "a full state with every change"
+    print(f"project clients take {mode}; full states asked for after a gap: {syncs}")

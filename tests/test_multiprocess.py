@@ -279,3 +279,37 @@ def test_kill_9_of_one_process_loses_no_acknowledged_change(tmp_path, redis_url)
             person.close()
         first.stop()
         second.stop()
+
+
+def test_patches_from_two_processes_end_in_the_same_state(tmp_path, redis_url):
+    """Each process patches from what it broadcast last; a patch from the other process
+    does not fit the state a page holds, which then asks for a full one (protocol.md)."""
+    from test_patches import Patching, comparable
+    from test_scale import workshop
+
+    first, second = two_servers(tmp_path, redis_url)
+    people = []
+    try:
+        created, joins = workshop(first.url, 4)
+        people = [Patching(first.url, created["facilitator_token"])] + [
+            Patching((second, first)[i % 2].url, j["token"]) for i, j in enumerate(joins)
+        ]
+        state = people[0].wait_version(0)
+        items = [i["id"] for i in state["items"] if i["section"] == "goals"]
+        acks = []
+        for item in items:
+            for person in people[1:]:  # commands arrive on both processes in turn
+                acks.append(person.sio.call("command", {"type": "vote", "item_id": item,
+                                                        "choice": "agree"}))  # fmt: skip
+            acks.append(people[0].sio.call("command", {"type": "reveal", "item_id": item}))
+        assert all(a["ok"] for a in acks), [a for a in acks if not a["ok"]]
+        last = max(a["version"] for a in acks)
+        for person in people:
+            held = person.wait_version(last)
+            assert comparable(held) == comparable(person.fresh())
+        assert all(i["status"] == "revealed" for i in held["items"] if i["id"] in items)
+    finally:
+        for person in people:
+            person.close()
+        first.stop()
+        second.stop()
