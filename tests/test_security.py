@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 import socketio as socketio_client
-from conftest import Workshops, disconnect, fresh_state, make_app, send, socket_client
+from conftest import NO_LIMITS, Workshops, disconnect, fresh_state, make_app, send, socket_client
 
 from workshop.commands import REGISTRY
 from workshop.realtime import socketio
@@ -745,3 +745,19 @@ def test_http_commands_are_rate_limited(tmp_path):
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
     refused = client.post(url, json={"type": "stop_timer"}, headers=headers).json
     assert refused["code"] == "rate_limited" and "Too many" not in refused["error"]  # in Dutch
+
+
+def test_syncs_count_against_the_sockets_command_rate(tmp_path):
+    """Each `sync` costs a full snapshot: a socket asking for them in a loop is stopped
+    like one sending commands in a loop, and its commands wait too."""
+    app = make_app(tmp_path, RATE_LIMITS={**NO_LIMITS, "command": (0.001, 3)})
+    people = Workshops(app, app.test_client())
+    sio = people.socket(people.create()["facilitator_token"])
+    answered = []
+    for _ in range(5):
+        sio.get_received()
+        sio.emit("sync")
+        answered.append(any(m["name"] == "state" for m in sio.get_received()))
+    assert answered == [True, True, True, False, False]
+    ack = sio.emit("command", {"type": "stop_timer"}, callback=True)
+    assert ack["ok"] is False and ack["code"] == "rate_limited"

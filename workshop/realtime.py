@@ -19,7 +19,7 @@ from .db import connect, get_db
 from .errors import error_body
 from .extensions import socketio
 from .i18n import N_, select_locale, translate
-from .security import connect_allowed, token_from_socket_request
+from .security import command_bucket_allows, connect_allowed, token_from_socket_request
 from .transport import run_command
 
 INSTANCE_ID = uuid.uuid4().hex
@@ -99,7 +99,10 @@ def on_command(payload=None, *_extra):
 
 @socketio.on("sync")
 def on_sync(*_args):
-    """Sent by a client that wants a fresh `state` (after a missed update). Only it is told."""
+    """Sent by a client that wants a fresh `state` (after a missed update). Only it is told.
+    Each costs a snapshot: it counts against the socket's command rate like a command."""
+    if not command_bucket_allows(request.sid):
+        return
     db = get_db()
     row = store.connection(db, request.sid)
     if row is not None:

@@ -120,6 +120,8 @@ function resync() {
   if (syncing) return;
   syncing = true;
   socket.emit("sync");
+  // A `sync` over the socket's command rate gets no answer: the next patch may ask again.
+  setTimeout(() => { syncing = false; }, 5000);
 }
 function onFullState(state) {
   syncing = false;
