@@ -114,6 +114,15 @@ def test_patched_states_equal_full_snapshots_after_a_busy_room(server):
             acks.append(person.sio.call("command", {"type": "propose", "section": "mql",
                                                     "text": f"Idea {k} ü"}))  # fmt: skip
 
+        # Two delegates read in Dutch from now on, one after the other: the second one's
+        # readiness comes worded anew, not patched from the first one's Dutch.
+        dutch = delegates[1].sio.call("command", {"type": "set_language", "language": "nl"})
+        for person in people:
+            person.wait_version(dutch["version"])
+        second = delegates[0].sio.call("command", {"type": "set_language", "language": "nl"})
+        held = delegates[0].wait_version(second["version"])
+        assert held["you"]["language"] == "nl"
+        assert comparable(held) == comparable(delegates[0].fresh())
         threads = [threading.Thread(target=busy, args=(d, k)) for k, d in enumerate(delegates)]
         for thread in threads:
             thread.start()
@@ -133,6 +142,7 @@ def test_patched_states_equal_full_snapshots_after_a_busy_room(server):
         for person in [*people, old_client]:
             held = person.wait_version(last)
             assert comparable(held) == comparable(person.fresh()), "patched state differs"
+        assert delegates[0].base["readiness"] != facilitator.base["readiness"]  # Dutch, English
         # Votes went out as patches far smaller than the snapshot they change.
         patches = sorted(n for p in people for n in p.patches)
         assert patches and patches[len(patches) // 2] * 10 < min(facilitator.full)

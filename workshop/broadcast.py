@@ -157,20 +157,29 @@ class Patches:
 
     def for_member(self, member):
         you, language = self.snapshots._parts(member)
+        before = self.sent.you.get(member["id"])
+        if before is None or before["language"] != language:
+            # Their readiness was worded in another language (or we do not know which).
+            readiness = self.snapshots.readiness[language][0]
+            ops = [{"op": "replace", "path": "/readiness", "value": readiness},
+                   {"op": "replace", "path": "/you", "value": you}]  # fmt: skip
+            personal = json.dumps(ops, **COMPACT)[1:-1]
+        else:
+            personal = ",".join(p for p in (self._readiness_ops(language), json.dumps(
+                statepatch.diff(before, you, "/you"), **COMPACT)[1:-1]) if p)  # fmt: skip
+        parts = (self.shared_ops[1:-1], personal)
+        return Encoded(self.head + ",".join(p for p in parts if p) + "]}")
+
+    def _readiness_ops(self, language):
         if language not in self.readiness_ops:
             before = self.sent.readiness.get(language)
             after = self.snapshots.readiness[language][0]
-            ops = statepatch.diff(before, after, "/readiness") if before is not None else [
-                {"op": "replace", "path": "/readiness", "value": after}
-            ]
+            if before is None:
+                ops = [{"op": "replace", "path": "/readiness", "value": after}]
+            else:
+                ops = statepatch.diff(before, after, "/readiness")
             self.readiness_ops[language] = json.dumps(ops, **COMPACT)[1:-1]
-        before = self.sent.you.get(member["id"])
-        you_ops = statepatch.diff(before, you, "/you") if before is not None else [
-            {"op": "replace", "path": "/you", "value": you}
-        ]
-        parts = [self.shared_ops[1:-1], self.readiness_ops[language],
-                 json.dumps(you_ops, **COMPACT)[1:-1]]  # fmt: skip
-        return Encoded(self.head + ",".join(p for p in parts if p) + "]}")
+        return self.readiness_ops[language]
 
 
 def snapshot_for(db, member):
