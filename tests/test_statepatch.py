@@ -149,3 +149,30 @@ def mutate(rng, doc):
         doc[i] = mutate(rng, doc[i])
         return doc
     return random_document(rng, 2)
+
+
+def test_patches_never_come_from_another_databases_workshop(tmp_path):
+    """Workshop ids and versions repeat across databases (two apps in one process, as in
+    these tests): each room's patches turn what its own people hold into its own state."""
+    from conftest import Workshops, fresh_state, make_app
+
+    from workshop.realtime import socketio
+
+    for title in ("First", "Second"):
+        app = make_app(tmp_path / title)
+        people = Workshops(app, app.test_client())
+        created = people.create(title=title)
+        joined = people.join(created["code"], "Mara", "marketing")
+        sio = socketio.test_client(app, auth={"token": joined["token"], "patches": True},
+                                   flask_test_client=people.client)  # fmt: skip
+        held = [m["args"][0] for m in sio.get_received() if m["name"] == "state"][-1]
+        facilitator = people.socket(created["facilitator_token"])
+        facilitator.emit("command", {"type": "set_ready", "ready": True}, callback=True)
+        (patch,) = [m["args"][0] for m in sio.get_received() if m["name"] == "state_patch"]
+        assert patch["from"] == held["version"] and held["title"] == title
+        patched = apply(held, patch["ops"])
+        assert patched["title"] == title
+        fresh = fresh_state(sio)
+        for state in (patched, fresh):  # the clocks move between the two
+            state["plan"] = {k: v for k, v in state["plan"].items() if "elapsed" not in k}
+        assert patched == fresh

@@ -196,7 +196,7 @@ def presence_of(db, workshop_id):
 
 
 _lock = threading.Lock()
-_last_sent = OrderedDict()  # workshop id -> Sent, the most recently broadcast last
+_last_sent = OrderedDict()  # (database, workshop id) -> Sent, the most recent last
 LAST_SENT_KEPT = 1000
 _pending = {}  # workshop id -> {"state", "presence"} waiting to be sent
 _running = set()  # workshops whose broadcast some thread is sending now
@@ -260,7 +260,8 @@ def _send(workshop_id, kinds):
     snapshots = Snapshots(db, workshop_id)  # a full state carries presence too
     connected = store.connected_members(db, workshop_id)
     patches = None
-    before = _last_sent.get(workshop_id)
+    key = (current_app.config["DATABASE"], workshop_id)  # ids repeat across databases
+    before = _last_sent.get(key)
     if any(wants_patch for _, wants_patch in connected.values()):
         patches = snapshots.patches_from(before)
         if patches is not None and not patches.worth_it():
@@ -277,8 +278,8 @@ def _send(workshop_id, kinds):
         if wants_full:
             socketio.emit("state", snapshots.for_member(member), to=state_room(member["id"]))
     with _lock:
-        _last_sent[workshop_id] = snapshots.sent(before)
-        _last_sent.move_to_end(workshop_id)
+        _last_sent[key] = snapshots.sent(before)
+        _last_sent.move_to_end(key)
         while len(_last_sent) > LAST_SENT_KEPT:
             _last_sent.popitem(last=False)
 
