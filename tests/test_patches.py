@@ -21,7 +21,7 @@ class Patching:
     state it holds, and asks for a full state when a patch does not start from it."""
 
     def __init__(self, url, token, patches=True, drop=()):
-        self.base, self.syncs, self.patches, self.full = None, 0, [], []
+        self.base, self.syncs, self.patches, self.full, self.held = None, 0, [], [], []
         self.drop = set(drop)  # patch numbers to lose on purpose (a gap)
         self.changed = threading.Condition()
         self.sio = socketio.Client(reconnection=False)
@@ -35,25 +35,31 @@ class Patching:
             self.full.append(len(json.dumps(state)))
             if self.base is None or state["version"] >= self.base["version"]:
                 self.base = state
+            # A full state built before a patch that arrived ahead of it: apply that now.
+            held, self.held = self.held, []
+            for patch in held:
+                self._apply(patch)
             self.changed.notify_all()
 
     def on_patch(self, patch):
         with self.changed:
             self.patches.append(len(json.dumps(patch)))
-            if len(self.patches) in self.drop:
-                return
-            if patch["from"] != self.base["version"]:
-                if patch["version"] > self.base["version"]:
-                    self.syncs += 1
-                    self.sio.emit("sync")
-                return
-            try:
-                self.base = apply(self.base, patch["ops"])
-            except PatchError:
+            if len(self.patches) not in self.drop:
+                self._apply(patch)
+            self.changed.notify_all()
+
+    def _apply(self, patch):
+        if patch["from"] != self.base["version"]:
+            if patch["version"] > self.base["version"]:
+                self.held.append(patch)
                 self.syncs += 1
                 self.sio.emit("sync")
-                return
-            self.changed.notify_all()
+            return
+        try:
+            self.base = apply(self.base, patch["ops"])
+        except PatchError:
+            self.syncs += 1
+            self.sio.emit("sync")
 
     def wait_version(self, version, timeout=20):
         deadline = time.time() + timeout

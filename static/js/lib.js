@@ -116,32 +116,44 @@ export function withPresence(state, { online }) {
 // missed, or came from another server process) makes the page ask for a full `state`.
 let base = null;
 let syncing = false;
+let held = []; // patches that arrived while a full state was on its way
 function resync() {
   if (syncing) return;
   syncing = true;
+  held = [];
   socket.emit("sync");
   // A `sync` over the socket's command rate gets no answer: the next patch may ask again.
   setTimeout(() => { syncing = false; }, 5000);
 }
 function onFullState(state) {
   syncing = false;
-  if (base && state.version < base.version) return;
-  base = state;
-  deliver(state);
+  if (!base || state.version >= base.version) base = state;
+  // The full state may have been built before a patch that arrived ahead of it.
+  const waiting = held;
+  held = [];
+  waiting.forEach(applyOrResync);
+  deliver(base);
 }
-function onPatch(patch) {
-  if (syncing || !base) return;
+function applyOrResync(patch) {
   if (patch.from !== base.version) {
     if (patch.version > base.version) resync();
-    return;
+    return false;
   }
   try {
     base = applyPatch(base, patch.ops);
   } catch (err) {
     resync();
+    return false;
+  }
+  return true;
+}
+function onPatch(patch) {
+  if (!base) return;
+  if (syncing) {
+    held.push(patch);
     return;
   }
-  deliver(base);
+  if (applyOrResync(patch)) deliver(base);
 }
 
 export function connect(onStatus) {
