@@ -182,13 +182,6 @@ def workshops_with_connections(db):
     return [r["workshop_id"] for r in db.query("SELECT DISTINCT workshop_id FROM connections")]
 
 
-def connected_member_ids(db, workshop_id):
-    return {
-        r["member_id"]
-        for r in db.query("SELECT member_id FROM connections WHERE workshop_id = ?", [workshop_id])
-    }
-
-
 def connected_members(db, workshop_id):
     """{member id: (has a socket wanting full `state`, has one wanting `state_patch`)}."""
     return {
