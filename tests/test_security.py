@@ -457,6 +457,8 @@ def test_commands_are_limited_per_socket(tmp_path):
     assert [send(sio, {"type": "set_ready", "ready": True})["ok"] for _ in range(2)] == [True] * 2
     before = fresh_state(people.socket(created["facilitator_token"]))["version"]
     refused = send(sio, {"type": "set_ready", "ready": False})
+    # A token every 1,000 s: the ack says how long to wait.
+    assert 990 <= refused.pop("retry_after") <= 1000
     assert refused == {
         "ok": False,
         "code": "rate_limited",
@@ -743,8 +745,9 @@ def test_http_commands_are_rate_limited(tmp_path):
         client.post(url, json={"type": "stop_timer"}, headers=headers).status_code for _ in range(5)
     ]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
-    refused = client.post(url, json={"type": "stop_timer"}, headers=headers).json
-    assert refused["code"] == "rate_limited" and "Too many" not in refused["error"]  # in Dutch
+    refused = client.post(url, json={"type": "stop_timer"}, headers=headers)
+    assert refused.json["code"] == "rate_limited" and "Too many" not in refused.json["error"]
+    assert int(refused.headers["Retry-After"]) == refused.json["retry_after"] >= 990
 
 
 def test_syncs_count_against_the_sockets_command_rate(tmp_path):

@@ -114,4 +114,7 @@ def workshop_command(workshop, member):
     ack, _ = transport.run_command(
         get_db(), member["id"], json_body(), limiter_key=f"member:{member['id']}"
     )
-    return (jsonify(ack), 200) if ack["ok"] else (jsonify(ack), STATUS[ack["code"]])
+    if ack["ok"]:
+        return jsonify(ack), 200
+    headers = {"Retry-After": str(ack["retry_after"])} if "retry_after" in ack else {}
+    return jsonify(ack), STATUS[ack["code"]], headers

@@ -1,5 +1,6 @@
 """Identity from tokens, rate limits, and the HTTP headers every response carries."""
 
+import math
 import secrets
 import threading
 import time
@@ -132,6 +133,14 @@ class TokenBucket:
                 self.buckets.clear()
             return True
 
+    def retry_after(self, key):
+        """Seconds until `allow` would pass for key (0 when it would now)."""
+        now = time.monotonic()
+        with self.lock:
+            tokens, last = self.buckets.get(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            return max(0.0, (1 - tokens) / self.rate)
+
     def has_token(self, key):
         """Whether `allow` would pass now, without spending anything."""
         now = time.monotonic()
@@ -148,6 +157,12 @@ def connect_allowed(kind, key):
 
 def command_bucket_allows(sid):
     return current_app.extensions["sla_limits"]["command"].allow(sid)
+
+
+def command_retry_after(sid):
+    """Whole seconds (at least 1) a refused command should wait: the ack's `retry_after` and
+    the API's Retry-After header, so a script can pace itself instead of guessing."""
+    return max(1, math.ceil(current_app.extensions["sla_limits"]["command"].retry_after(sid)))
 
 
 def client_allows(kind):

@@ -19,7 +19,7 @@ from .domain.names import clashes
 from .errors import error_body
 from .i18n import N_
 from .safejson import UNREADABLE
-from .security import command_bucket_allows
+from .security import command_bucket_allows, command_retry_after
 from .validation import Invalid, OneOf, PersonName, Text, TimeZone, check_payload
 
 MAX_DELEGATES = 8
@@ -192,7 +192,8 @@ def run_command(db, member_id, payload, limiter_key=None):
     socket, or the member over HTTP). Nothing here touches a socket."""
     try:
         if limiter_key is not None and not command_bucket_allows(limiter_key):
-            raise CommandError("rate_limited", N_("Too many commands at once: wait a moment."))
+            raise CommandError("rate_limited", N_("Too many commands at once: wait a moment."),
+                               extra={"retry_after": command_retry_after(limiter_key)})
         version, result = execute(db, member_id, readable(payload))
     except CommandError as exc:
         member = store.member_by_id(db, member_id)

@@ -20,12 +20,12 @@ WORDS = {
 
 def command(server, code, token, payload):
     """A command over HTTP, waiting out the rate limit like a patient script."""
-    for _ in range(50):
+    for _ in range(5):
         ack = requests.post(f"{server.url}/api/workshops/{code}/commands", json=payload,
                             headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
         if ack.get("code") != "rate_limited":
             return ack
-        time.sleep(0.2)
+        time.sleep(ack["retry_after"])
     return ack
 
 
