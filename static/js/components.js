@@ -506,9 +506,12 @@ export function FieldsForm({ state, section, only }) {
   const keys = Object.keys(spec).filter((k) => !only || only.includes(k));
   const facilitator = isFacilitator(state);
   if (!facilitator) {
+    // Delegates and the projector see what has been captured, and no empty card before that.
+    const shown = keys.filter((k) => values[k] !== undefined && values[k] !== "");
+    if (shown.length === 0) return null;
     return html`<section class="card captured" aria-label=${t("captured")}>
       <h3>${t("captured")}</h3>
-      <dl class="details">${keys.filter((k) => values[k] !== undefined).map((k) => html`<div key=${k}>
+      <dl class="details">${shown.map((k) => html`<div key=${k}>
         <dt>${label(k)}</dt><dd>${Array.isArray(spec[k]) ? label(values[k])
           : formatValue(values[k], { language: state.you.language, kind: spec[k],
             currency: (S.money_fields[section] || []).includes(k) ? currencyOf(state) : null })}</dd></div>`)}</dl>

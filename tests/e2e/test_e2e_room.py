@@ -399,6 +399,35 @@ def test_the_quick_list_by_keyboard_and_the_projector_spotlight(room):
     room.assert_clean()
 
 
+def test_the_projector_shows_the_captured_values_the_room_agreed(room):
+    """At governance the room reads on the projector what the facilitator captures, as it
+    changes, large enough for the back of the room."""
+    s = Setup(room, delegates=2)
+    s.fac({"type": "goto_stage", "stage": "governance"})
+    maya = s.delegate("Maya")
+    path = s.fac({"type": "create_projector_link"})["projector_path"]
+    beamer = room.open("projector", path, viewport={"width": 1920, "height": 1080})
+    captured = beamer.locator(".present-captured section.captured")
+    draft = s.state()["fields"]["governance"]["review_cadence"]
+    expect(captured).to_contain_text(draft)
+    cadence = "Every other Monday at 9:00, with both heads"
+    s.fac({"type": "set_field", "section": "governance", "field": "review_cadence",
+           "value": cadence})  # fmt: skip
+    s.fac({"type": "set_field", "section": "governance", "field": "revision_period",
+           "value": "half_year"})  # fmt: skip
+    expect(captured).to_contain_text(cadence)
+    expect(captured).to_contain_text(strings_of(beamer)["labels"]["half_year"])
+    expect(captured).not_to_contain_text(draft)
+    expect(maya.locator("section.captured")).to_contain_text(cadence)
+    in_captured = SMALLEST_FONT.replace(
+        "document.body", "document.querySelector('.present-captured')"
+    )
+    smallest = beamer.evaluate(in_captured)
+    assert smallest["min"] >= 18, smallest
+    room.check(beamer, "projector-captured")
+    room.assert_clean()
+
+
 def test_a_consent_round_leaves_only_the_contested_items(room):
     s = Setup(room)  # eight delegates: Maya in the browser, the others over the API
     s.fac({"type": "goto_stage", "stage": "definitions"})
