@@ -19,7 +19,7 @@ from workshop.commands import REGISTRY
 from workshop.commands.items import DEFAULT_DOTS
 from workshop.document import parts
 from workshop.domain import consent, readiness, stages
-from workshop.domain.sections import FIELDS, ITEM_DETAILS, MONEY_FIELDS
+from workshop.domain.sections import FIELDS, ITEM_DETAILS, MONEY_FIELDS, PROJECTOR_FIELDS
 from workshop.versions import changes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +59,8 @@ def test_the_page_carries_the_servers_schema(client, workshops):
     assert S["fields"] == as_lists(FIELDS)
     assert S["money_fields"] == {s: list(keys) for s, keys in MONEY_FIELDS.items()}
     assert all(FIELDS[s][k] == "number" for s, keys in MONEY_FIELDS.items() for k in keys)
+    assert S["projector_fields"] == list(PROJECTOR_FIELDS)
+    assert all(stage in FIELDS and stage in S["stage_order"] for stage in PROJECTOR_FIELDS)
     # Every stage and every section the page can show has its words.
     assert set(S["stages"]) == set(stages.STAGES)
     assert set(S["sections"]) == set(stages.SECTIONS)

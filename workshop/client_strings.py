@@ -9,7 +9,7 @@ from .commands import REGISTRY
 from .commands.facilitation import FIELD_TEXT_MAX
 from .commands.items import DEFAULT_DOTS
 from .domain import consent, stages
-from .domain.sections import FIELDS, ITEM_DETAILS, MONEY_FIELDS
+from .domain.sections import FIELDS, ITEM_DETAILS, MONEY_FIELDS, PROJECTOR_FIELDS
 from .validation import check_mapping
 
 
@@ -558,6 +558,7 @@ def schema():
             for s, d in FIELDS.items()
         },
         "money_fields": {s: list(v) for s, v in MONEY_FIELDS.items()},
+        "projector_fields": list(PROJECTOR_FIELDS),
         "limits": limits(),
     }
 

@@ -46,6 +46,7 @@ def shared_state(db, workshop_id):
         "title": workshop["title"],
         "organisation": workshop["organisation"],
         "language": workshop["language"],
+        "time_zone": workshop["time_zone"],
         "stage": workshop["stage"],
         "stages": list(stages.STAGES),
         "progress": stages.progress(workshop["stage"]),

@@ -62,10 +62,6 @@ function PresentItems({ state, viewer }) {
     </section>`)}`;
 }
 
-// Stages whose captured values the room reads on the projector beside the items (targets
-// shows them with the reverse funnel; the funnel and journey values are in their pictures).
-const CAPTURED_ON_PROJECTOR = ["goals", "process", "governance"];
-
 function Present({ state, doc }) {
   const viewer = { ...state, you: { ...state.you, role: "viewer" } };
   const spotlit = state.spotlight && state.items.find((i) => i.id === state.spotlight);
@@ -91,7 +87,7 @@ function Present({ state, doc }) {
     ${state.stage === "funnel" && html`<figure class="diagram"><img src=${diagramSrc(state, "funnel")} alt=${t("funnel_diagram")} /></figure>`}
     ${state.stage === "journey" && html`<figure class="diagram"><img src=${diagramSrc(state, "journey")} alt=${t("journey_map")} /></figure>`}
     ${state.stage === "targets" && html`<div class="targets-grid"><${FieldsForm} state=${viewer} section="targets" /><${ReverseFunnel} state=${viewer} /></div>`}
-    ${CAPTURED_ON_PROJECTOR.includes(state.stage) && html`<div class="present-captured"><${FieldsForm} state=${viewer} section=${state.stage} /></div>`}
+    ${S.projector_fields.includes(state.stage) && html`<div class="present-captured"><${FieldsForm} state=${viewer} section=${state.stage} /></div>`}
     ${state.stage === "review" && html`<${ReviewTotals} state=${state} />`}
     ${state.stage === "signoff" && html`<section class="card">
       <p class="signoff-status"><strong>${t(`signoff_${state.signoff.status}`)}</strong></p>

@@ -251,6 +251,9 @@ export function currencyOf(state) {
 // document): 1,000 / 1.000; a percent kind as 40% / 12,5%; money in the workshop's currency
 // (€4,800,000 / € 4.800.000). Anything else is shown as it is.
 export function formatValue(value, { language, kind, currency }) {
+  if (kind === "date" && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    return new Intl.DateTimeFormat(language, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${value}T00:00:00Z`));
+  }
   if (typeof value !== "number" || !Number.isFinite(value)) return value;
   if (kind === "percent") {
     return new Intl.NumberFormat(language, { style: "percent", maximumFractionDigits: 1 }).format(value / 100);
@@ -260,6 +263,17 @@ export function formatValue(value, { language, kind, currency }) {
     return new Intl.NumberFormat(language, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
   }
   return new Intl.NumberFormat(language, { maximumFractionDigits: 2 }).format(value);
+}
+
+// A moment (an ISO time with its offset, e.g. a signature) as the document writes it: the
+// date and the minute in the workshop's time zone, in the reader's language.
+export function formatMoment(stamp, state) {
+  const options = { dateStyle: "long", timeStyle: "short", timeZone: state.time_zone || undefined };
+  try {
+    return new Intl.DateTimeFormat(state.you.language, options).format(new Date(stamp));
+  } catch {
+    return stamp;  // an unknown zone in an old browser: the stored text rather than nothing
+  }
 }
 
 // An item's detail for reading: a choice by its label, a number formatted (a KPI's target

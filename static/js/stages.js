@@ -1,6 +1,6 @@
 // One panel per stage, each rendered from the `state` snapshot.
 import { html, useState, useRef, useEffect, S, t, label, send, page, itemsOf, isFacilitator, fingerprint, tn, pictureParams } from "./lib.js";
-import { ItemSection, FieldsForm, ItemCard, AgendaPlan } from "./components.js";
+import { ItemSection, FieldsForm, ItemCard, AgendaPlan, formatMoment } from "./components.js";
 import { SlaDocument, Readiness, canFinalize } from "./document.js";
 
 function Lobby({ state }) {
@@ -281,7 +281,7 @@ function Signoff({ state, doc }) {
         <button class="button danger" onClick=${() => window.confirm(t("reopen_confirm")) && send("reopen")}>${t("reopen")}</button>`}
       ${so.status === "open" && so.version > 1 && html`<p class="reopened-note" role="status">${t("reopened_note", { n: so.version - 1, next: so.version })}</p>`}
       ${toSign && html`<p>${t("sign_hint")} <a href="#sign-card" onClick=${jumpToSign}>${t("jump_to_sign")}</a></p>`}
-      ${mine && html`<p class="ok">✔ ${t("you_signed", { at: new Date(mine.signed_at).toLocaleString(state.you.language) })}</p>`}
+      ${mine && html`<p class="ok">✔ ${t("you_signed", { at: formatMoment(mine.signed_at, state) })}</p>`}
       ${so.status === "signed" && html`<p class="ok">✔ ${t("all_signed")}</p>`}
     </section>
     ${canFinalize(state) && html`<${Readiness} state=${state} />`}

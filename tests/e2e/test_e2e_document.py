@@ -246,6 +246,10 @@ class Run:
             button.click()
             expect(page.locator(".sign-card")).to_have_count(0)
             expect(page.locator(".signoff .ok").first).to_be_visible()
+            if number == 0:  # the moment as the document writes it: to the minute
+                mine = page.locator(".signoff .ok").first.text_content()
+                assert re.search(r"\b20\d\d\b", mine) and re.search(r"\d:\d\d", mine), mine
+                assert not re.search(r"\d:\d\d:\d\d", mine), mine
         expect(self.console.locator(".signoff")).to_contain_text(self.ui["all_signed"])
         signed = self.present.locator(".sla-document .doc-status")
         expect(signed).to_have_class(re.compile("status-signed"))

@@ -101,6 +101,10 @@ FIELDS = {
     "journey": {"dots_per_delegate": "int"},
 }
 
+# Stages whose captured values the projector shows beside the items (targets shows them
+# with the reverse funnel; the funnel's and journey's values are drawn in their pictures).
+PROJECTOR_FIELDS = ("goals", "process", "governance")
+
 # Captured values that are amounts of money, written in the workshop's currency
 # (targets.currency): the page reads this (schema "money_fields"); the document writes the
 # same two as money (document/parts.py, canonical.py).
