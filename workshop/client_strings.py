@@ -213,8 +213,8 @@ def labels():
 
 def ui():
     return {
-        "linked_target": _("Target from the agreed figures"),
         "linked_hint": _("(follows the funnel and the captured values)"),
+        "target_worded": _("Worded as: %(wording)s"),
         "n_hours": _("%(n)s hours"),
         "n_a_month": _("%(n)s a month"),
         "connecting": _("Connecting…"),
@@ -322,6 +322,7 @@ def ui():
         "open_items": _("Still open"),
         "agreed_items": _("Agreed"),
         "rejected_items": _("Rejected"),
+        "review_table": _("Items per section"),
         "review_ready": _("Everything is decided: ready for sign-off."),
         "review_items_decided": _("Every item is decided."),
         "review_open": _("%(n)s items are still open."),

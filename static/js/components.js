@@ -285,15 +285,22 @@ function detailText(item, key, value, language, currency) {
   return formatValue(value, { language, kind: unit === "percent" ? "percent" : kind, currency: unit === "currency" ? currency : null });
 }
 
+// A KPI linked to the agreed figures has one target, the one the document prints and the
+// dashboard measures: the figure, with the group's wording beneath it; its own number goes.
 function DetailList({ item, link, language, currency }) {
   const order = Object.keys(S.item_details[item.section] || {});
-  const entries = order.filter((k) => k !== "kind" && item.details[k] !== undefined && item.details[k] !== "")
+  const hidden = link ? ["kind", "target", "target_value"] : ["kind"];
+  const entries = order.filter((k) => !hidden.includes(k) && item.details[k] !== undefined && item.details[k] !== "")
     .map((k) => [k, item.details[k]]);
   if (!entries.length && !link) return null;
-  return html`<dl class="details">
-    ${entries.map(([k, v]) => html`<div key=${k}><dt>${label(k)}</dt><dd>${detailText(item, k, v, language, currency)}</dd></div>`)}
-    ${link && html`<div key="linked" class="linked-target"><dt>${t("linked_target")}</dt><dd>${linkedTarget(link, language)} <span class="muted">${t("linked_hint")}</span></dd></div>`}
-  </dl>`;
+  const worded = link && item.details.target;
+  const linked = link && html`<div key="linked" class="linked-target"><dt>${label("target")}</dt><dd>
+    <strong>${linkedTarget(link, language)}</strong> <span class="muted">${t("linked_hint")}</span>
+    ${worded && html`<br /><span class="muted">${t("target_worded", { wording: worded })}</span>`}</dd></div>`;
+  const at = entries.findIndex(([k]) => order.indexOf(k) > order.indexOf("target"));
+  const rows = entries.map(([k, v]) => html`<div key=${k}><dt>${label(k)}</dt><dd>${detailText(item, k, v, language, currency)}</dd></div>`);
+  if (linked) rows.splice(at === -1 ? rows.length : at, 0, linked);
+  return html`<dl class="details">${rows}</dl>`;
 }
 
 function tallyKey(tally) {

@@ -156,7 +156,8 @@ function Sections({ state, sections }) {
 
 export function ReviewSummary({ state }) {
   const sections = Object.keys(S.sections);
-  return html`<table class="data"><thead><tr><th scope="col">${t("section")}</th><th scope="col" class="num">${t("agreed_items")}</th>
+  // A table wider than a phone scrolls in its own box: words in its headings stay whole.
+  return html`<div class="table-scroll" role="region" tabindex="0" aria-label=${t("review_table")}><table class="data"><thead><tr><th scope="col">${t("section")}</th><th scope="col" class="num">${t("agreed_items")}</th>
       <th scope="col" class="num">${t("open_items")}</th><th scope="col" class="num">${t("rejected_items")}</th></tr></thead>
       <tbody>${sections.map((s) => {
         const items = itemsOf(state, s);
@@ -165,7 +166,7 @@ export function ReviewSummary({ state }) {
           <td class="num">${count((i) => i.status === "agreed")}</td>
           <td class="num">${count((i) => i.status === "open" || i.status === "revealed")}</td>
           <td class="num">${count((i) => i.status === "rejected")}</td></tr>`;
-      })}</tbody></table>`;
+      })}</tbody></table></div>`;
 }
 
 // Agreed, still open and rejected over all sections: one line for the projector.

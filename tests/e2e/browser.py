@@ -42,6 +42,9 @@ OVERFLOW = """() => {
   const width = window.innerWidth;
   const wide = [];
   for (const el of document.querySelectorAll("body *")) {
+    // A wide table scrolls inside its own box (.table-scroll), which must fit.
+    const scroller = el.closest(".table-scroll");
+    if (scroller && scroller.getBoundingClientRect().right <= width + 1) continue;
     const box = el.getBoundingClientRect();
     if ((box.width && box.right > width + 1) || el.scrollWidth > width + 1) {
       const name = `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`;
@@ -50,6 +53,31 @@ OVERFLOW = """() => {
   }
   const scrollWidth = document.documentElement.scrollWidth;
   return { scrollWidth, innerWidth: width, wide: wide.slice(0, 8) };
+}"""
+
+
+# Table headings whose words the layout split over two lines ("Aangen|omen"): a heading is
+# read at a glance and must break between words only. On a phone the document's widest
+# tables still do (their cells may break anywhere so the page never scrolls sideways).
+BROKEN_WORDS = """() => {
+  const broken = [];
+  const phone = window.innerWidth < 600;
+  for (const cell of document.querySelectorAll("table th")) {
+    if (!cell.getClientRects().length || (phone && cell.closest(".doc-html"))) continue;
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      for (const match of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0)
+          .map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken.slice(0, 8);
 }"""
 
 
@@ -167,7 +195,11 @@ class Room:
                 )
 
     def layout(self, page, where):
-        """The page fits the viewport's width: no horizontal scrolling."""
+        """The page fits the viewport's width: no horizontal scrolling; no table heading
+        splits a word over two lines."""
+        broken = page.evaluate(BROKEN_WORDS)
+        if broken:
+            self.problem(f"{where}: table headings break inside words: {', '.join(broken)}")
         found = page.evaluate(OVERFLOW)
         if found["scrollWidth"] > found["innerWidth"]:
             self.problem(

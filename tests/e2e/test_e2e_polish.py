@@ -211,3 +211,28 @@ def test_review_says_what_is_left_and_shows_the_open_points_in_full(room):
         expect(page.locator(".review > .ok")).to_have_text(f"✔ {s.ui['review_ready']}")
         expect(page.locator(".review > .warning")).to_have_count(0)
     room.assert_clean()
+
+
+def test_a_linked_kpi_shows_one_target_and_follows_the_figures(room):
+    """A KPI whose measure the SLA computes has one target on its card, the one the
+    document prints and the dashboard measures, with the group's wording beneath it."""
+    s = Setup(room, delegates=2)
+    s.fac({"type": "goto_stage", "stage": "kpis"})
+    kpi = next(i for i in s.items("kpis") if i["details"].get("measure") == "mqls")
+    maya = s.delegate("Maya")
+    labels = strings_of(maya)["labels"]
+    card = maya.get_by_role("article", name=kpi["text"], exact=True)
+    exactly = re.compile(rf"^{re.escape(labels['target'])}$")
+    target = card.locator("dl.details > div", has=maya.locator("dt", has_text=exactly))
+    expect(target).to_have_count(1)
+    target = target.locator("dd")
+    expect(card.locator("dt", has_text=labels["target_value"])).to_have_count(0)
+    expect(target.locator("strong")).to_have_text("≥ 140 a month")
+    expect(target).to_contain_text(fill(s.ui["target_worded"], wording=kpi["details"]["target"]))
+    # Twice the revenue: twice the MQLs, on the card at once.
+    revenue = s.state()["fields"]["targets"]["revenue_target"]
+    s.fac({"type": "set_field", "section": "targets", "field": "revenue_target",
+           "value": revenue * 2})  # fmt: skip
+    expect(target.locator("strong")).to_have_text("≥ 280 a month")
+    room.check(maya, "linked-kpi")
+    room.assert_clean()
