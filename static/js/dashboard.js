@@ -2,45 +2,28 @@
 // Every change in the workshop arrives as a `state`; the page then fetches itself again
 // and swaps the KPI grid, so the charts and statuses always come from the server.
 import { io } from "../vendor/socket.io-client-4.8.4/socket.io.esm.min.js";
-import { bindCommandForms } from "./command-form.js";
+import { bindCommandForms, followWorkshop, pageRefresher, sendCommand } from "./command-form.js";
 
 const root = document.getElementById("dashboard");
 // Members follow the workshop over the socket; a read-only link refreshes every minute.
 const viewer = root.dataset.role === "viewer";
 const socket = viewer ? null : io({ auth: { code: root.dataset.code } });
-let version = 0;
-let refreshing = null;
 
-if (viewer) {
-  setInterval(() => refresh(), 60000);
-} else {
-  socket.on("state", (state) => {
-    if (state.version <= version) return;
-    const first = version === 0;
-    version = state.version;
-    if (!first) refresh();
-  });
-}
+const refresh = pageRefresher((page) => {
+  let busy = false;
+  for (const selector of [".kpi-grid", "#escalations", "section.webhook", "#actions"]) {
+    const fresh = page.querySelector(selector);
+    const current = document.querySelector(selector);
+    if (!fresh || !current) continue;
+    // Never swap a part someone is typing in (or has an open history in): retry shortly.
+    if (current.contains(document.activeElement) && document.activeElement !== document.body) busy = true;
+    else current.replaceWith(keepOpen(current, fresh));
+  }
+  return busy;
+});
 
-function refresh() {
-  clearTimeout(refreshing);
-  refreshing = setTimeout(async () => {
-    const response = await fetch(window.location.pathname + window.location.search,
-      { credentials: "same-origin" });
-    if (!response.ok) return;
-    const page = new DOMParser().parseFromString(await response.text(), "text/html");
-    let busy = false;
-    for (const selector of [".kpi-grid", "#escalations", "section.webhook", "#actions"]) {
-      const fresh = page.querySelector(selector);
-      const current = document.querySelector(selector);
-      if (!fresh || !current) continue;
-      // Never swap a part someone is typing in (or has an open history in): retry shortly.
-      if (current.contains(document.activeElement) && document.activeElement !== document.body) busy = true;
-      else current.replaceWith(keepOpen(current, fresh));
-    }
-    if (busy) refresh();
-  }, 300);
-}
+if (viewer) setInterval(refresh, 60000);
+else followWorkshop(socket, refresh);
 
 // A history someone opened stays open when the part is replaced.
 function keepOpen(current, fresh) {
@@ -51,19 +34,7 @@ function keepOpen(current, fresh) {
   return fresh;
 }
 
-function command(payload, done) {
-  socket.timeout(10000).emit("command", payload, (err, ack) => {
-    const message = document.getElementById("dashboard-error");
-    if (err || !ack.ok) {
-      message.textContent = err ? err.message : ack.error;
-      message.hidden = false;
-      done(false);
-      return;
-    }
-    message.hidden = true;
-    done(true, ack);
-  });
-}
+const command = (payload, done) => sendCommand(socket, payload, done);
 
 // Acknowledge or resolve an escalation, with a note (a resolution needs one).
 document.addEventListener("submit", (event) => {
@@ -123,15 +94,9 @@ document.addEventListener("submit", (event) => {
     period: form.elements.period.value.trim(),
     value: Number(form.elements.value.value),
   };
-  socket.timeout(10000).emit("command", payload, (err, ack) => {
+  command(payload, (ok) => {
     button.disabled = false;
-    const message = document.getElementById("dashboard-error");
-    if (err || !ack.ok) {
-      message.textContent = err ? err.message : ack.error;
-      message.hidden = false;
-      return;
-    }
-    message.hidden = true;
+    if (!ok) return;
     form.reset();
     document.activeElement.blur();
     refresh();

@@ -9,13 +9,12 @@ sideways scrolling and photographed (tests/artifacts/screenshots/<test>/).
 """
 
 import re
-import time
 
 import pytest
 import requests
 from playwright.sync_api import expect
 
-from .browser import strings_of
+from .browser import page_command, strings_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -45,15 +44,7 @@ class Run:
         return response.json()
 
     def command(self, payload):
-        for _ in range(5):  # a pace refusal is waited out as its Retry-After says
-            response = self.console.context.request.post(
-                f"/api/workshops/{self.code}/commands", data=payload
-            )
-            if response.status != 429:
-                break
-            time.sleep(int(response.headers["retry-after"]))
-        assert response.ok, response.text()
-        return response.json()
+        return page_command(self.console, self.code, payload)
 
     def shot(self, page, name):
         """What the person sees first (the viewport), beside Room's full-page screenshot."""

@@ -12,7 +12,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .browser import PHONE, strings_of
+from .browser import PHONE, page_command, strings_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -80,14 +80,7 @@ class Workshop:
 
     def command(self, payload):
         """A facilitator command over the HTTP API, with the console's own cookie."""
-        for _ in range(5):  # a pace refusal is waited out as its Retry-After says
-            response = self.console.context.request.post(
-                f"/api/workshops/{self.code}/commands", data=payload
-            )
-            if response.status != 429:
-                break
-            time.sleep(int(response.headers["retry-after"]))
-        assert response.ok, response.text()
+        page_command(self.console, self.code, payload)
 
     def mark(self, label):
         self.timings.append(f"{time.monotonic() - self.started:6.1f}s  {label}")
