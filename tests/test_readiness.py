@@ -223,3 +223,23 @@ def test_readiness_finds_every_contradiction_and_finalize_records_them(
     # Agreeing without consent is marked in the main text.
     marker = {"en": "no consent, O1", "nl": "geen instemming, O1"}
     assert marker[language] in md.split("\n## ")[3]
+
+
+@pytest.mark.parametrize(
+    ("sections", "expected"),
+    [
+        (["disqualification", "escalation", "funnel"],
+         ["funnel", "disqualification", "escalation"]),
+        (["governance", "escalation", "kpis", "mql"], ["mql", "kpis", "escalation", "governance"]),
+        (["sql", "journey", "sql"], ["journey", "sql", "sql"]),
+    ],
+)  # fmt: skip
+def test_undecided_items_come_in_the_documents_order(sections, expected):
+    """The store hands items over grouped by section key (alphabetically); the open points
+    follow the agenda, as the document's parts do, and keep the order within a section."""
+    items = [{"id": n, "section": s, "text": f"{s} {n}", "details": {}, "status": "open"}
+             for n, s in enumerate(sections)]  # fmt: skip
+    points = [p for p in readiness.open_points({"items": items}) if p["kind"] == "undecided"]
+    assert [p["section"] for p in points] == expected
+    same = [p["item_id"] for p in points if p["section"] == "sql"]
+    assert same == sorted(same)

@@ -6,14 +6,15 @@ sales's to solve, a figure in a KPI is the KPI owner's, everything else is joint
 """
 
 from . import figures as rules
+from .stages import SECTIONS as SLA_SECTIONS  # the agenda's order, which is the document's
 
-SLA_SECTIONS = (
-    "funnel", "journey", "goals", "targets", "mql", "sql", "disqualification", "opportunity",
-    "process", "kpis", "escalation", "governance",
-)  # fmt: skip
 # Captured values count as agreed content for these sections.
 FIELD_SECTIONS = {"targets", "process", "governance", "goals"}
 COUNT_WORDS = ("mqls", "sals", "sqls", "opportunities", "deals_won", "new_leads")
+
+
+def _section_rank(section):
+    return SLA_SECTIONS.index(section) if section in SLA_SECTIONS else len(SLA_SECTIONS)
 
 
 def open_points(data):
@@ -21,7 +22,9 @@ def open_points(data):
     disagree. data: {items, fields, figures, targets, balance, language}."""
     points = []
     items = data.get("items") or []
-    for item in items:
+    # In the document's order (items come grouped by section key, alphabetically).
+    in_order = sorted(items, key=lambda i: _section_rank(i["section"]))
+    for item in in_order:
         if item["status"] in ("open", "revealed"):
             points.append(
                 {
