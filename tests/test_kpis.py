@@ -127,3 +127,45 @@ def test_trend_chart_is_well_formed_and_marks_statuses_by_shape(points):
         if point["value"] is not None:
             assert any(e.get("fill") for e in svg.iter(shapes.get(point["status"], f"{ns}circle")))
     assert ("!" in texts) == any(p.get("escalated") for p in points)
+
+
+@pytest.mark.parametrize(
+    ("values", "bounds"),
+    [
+        ([130, 140, 126], (120.0, 145.0)),  # 123.9 … 142.1 before rounding
+        ([27.0, 30.0], (26.0, 31.0)),  # a rate in percent
+        ([4.0, 4.4], (3.8, 4.6)),  # hours: 3.94 … 4.46, in steps of 0.2
+        ([140], (120.0, 160.0)),  # one value: its tolerance either side, then round
+        ([0, 10], (0.0, 15.0)),  # counts from zero never go below it
+        ([-5, 5], (-10.0, 10.0)),
+        ([], (0.0, 1.0)),
+    ],
+)
+def test_the_chart_axis_ends_on_round_numbers(values, bounds):
+    from workshop.dashboard.trend import _scale
+
+    low, high = _scale(values, 10)
+    assert (low, high) == bounds
+    assert low <= min(values, default=0) and high >= max(values, default=1)
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "currency", "shown"),
+    [
+        ("en", 20000, "EUR", "€20,000"),
+        ("nl", 20000, "EUR", "€ 20.000"),
+        ("nl", 1234.5, "EUR", "€ 1.234,50"),
+        ("en", 250000, "GBP", "£250,000"),
+        ("en", 30, None, "30"),  # a count: no sign
+    ],
+)
+def test_money_on_the_dashboard_has_its_currency(app, language, value, currency, shown):
+    """An amount (a deal size, revenue won) is written as the document writes money."""
+    from flask import g
+
+    from workshop.dashboard.views import value_text
+
+    with app.test_request_context():
+        g.language = language
+        unit = "currency" if currency else "count"
+        assert value_text(value, unit, currency).replace("\xa0", " ") == shown

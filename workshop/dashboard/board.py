@@ -72,7 +72,14 @@ def kpi_of(item, link, data):
         "person": details.get("person") or "",
         "linked": bool(link),
         "additive": measure in ADDITIVE,
+        # Money in the signed version's currency (targets.currency), like the document.
+        "currency": _currency(data) if unit == "currency" else None,
     }
+
+
+def _currency(data):
+    currency = ((data.get("fields") or {}).get("targets") or {}).get("currency")
+    return currency if currency in ("EUR", "USD", "GBP") else "EUR"
 
 
 def per_period(monthly, measure, period):

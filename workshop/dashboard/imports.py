@@ -272,6 +272,7 @@ def plan(db, member_id, workshop_id, filename, data, date_order=None, now=None):
         change = "new" if old is None else ("same" if old_value == row["value"] else "changed")
         kpi = kpis[row["kpi_id"]]
         shown.append({**row, "kpi": kpi["text"], "measure": kpi["measure"], "unit": kpi["unit"],
+                      "currency": kpi.get("currency"),
                       "old_value": old_value, "change": change})  # fmt: skip
         if (
             kind != "actuals"

@@ -2,6 +2,7 @@
 with an open escalation marked. Server-rendered, so the page and a report share it. Pure:
 every label arrives formatted in the reader's language."""
 
+import math
 from xml.sax.saxutils import escape
 
 WIDTH, HEIGHT = 560, 220
@@ -123,9 +124,18 @@ def _scale(values, tolerance):
     low, high = min(values), max(values)
     if low == high:
         pad = abs(low) * max(tolerance, 10) / 100 or 1
-        return low - pad, high + pad
+        return _rounded(low - pad, high + pad)
     pad = (high - low) * 0.15
-    return (0.0 if low >= 0 and low - pad < 0 else low - pad), high + pad
+    return _rounded((0.0 if low >= 0 and low - pad < 0 else low - pad), high + pad)
+
+
+def _rounded(low, high):
+    """The range widened to round numbers (a step of 1, 2, 2.5 or 5 times a power of ten,
+    about four steps): the axis reads 120 and 145, not 123.9 and 142.1."""
+    wanted = (high - low) / 4
+    power = 10 ** math.floor(math.log10(wanted))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= wanted)
+    return (round(math.floor(low / step) * step, 10), round(math.ceil(high / step) * step, 10))
 
 
 def _marker(cx, cy, status):

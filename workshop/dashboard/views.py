@@ -16,6 +16,8 @@ from ..commands import CommandError
 from ..commands.actuals import dashboard_link_valid
 from ..db import get_db
 from ..document import versions
+from ..document.format import money
+from ..document.strings import strings
 from ..domain import crm
 from ..domain.codes import normalise_code
 from ..errors import STATUS, api_error
@@ -148,7 +150,7 @@ def trend_picture(code, item_id):
         point["escalated"] = point["period"] in escalated
     labels = {
         "title": gettext("Trend of %(kpi)s", kpi=kpi["text"]),
-        "value": lambda v: value_text(v, kpi["unit"]),
+        "value": lambda v: value_text(v, kpi["unit"], kpi.get("currency")),
         "period": str,
         "version": lambda n: gettext("v%(n)s", n=n),
     }
@@ -255,8 +257,8 @@ def _shown(result):
     rows = [
         {
             **row,
-            "value_text": value_text(row["value"], row["unit"]),
-            "old_text": value_text(row["old_value"], row["unit"]),
+            "value_text": value_text(row["value"], row["unit"], row.get("currency")),
+            "old_text": value_text(row["old_value"], row["unit"], row.get("currency")),
         }  # fmt: skip
         for row in result["rows"]
     ]
@@ -265,10 +267,13 @@ def _shown(result):
             "rows": rows, "skipped": skipped}  # fmt: skip
 
 
-def value_text(value, unit):
-    """A KPI value in the reader's language, by its unit."""
+def value_text(value, unit, currency=None):
+    """A KPI value in the reader's language, by its unit; money with its currency sign
+    (whole amounts without cents), as the document writes it."""
     if value is None:
         return "—"
+    if unit == "currency" and currency:
+        return money(value, currency, strings(str(get_locale())))
     if unit == "percent":
         return format_percent(value / 100, "#,##0.#%")
     if unit == "hours":

@@ -68,7 +68,7 @@ def report_html(data):
 def _chart(kpi):
     labels = {
         "title": gettext("Trend of %(kpi)s", kpi=kpi["text"]),
-        "value": lambda v: value_text(v, kpi["unit"]),
+        "value": lambda v: value_text(v, kpi["unit"], kpi.get("currency")),
         "period": str,
         "version": lambda n: gettext("v%(n)s", n=n),
     }
