@@ -392,3 +392,34 @@ def test_any_bytes_are_read_or_refused():
             raise AssertionError("unwrapped ExportError") from None
 
     read()
+
+
+def test_a_large_export_is_read_while_the_server_keeps_answering(server):
+    """Reading a 10 MB export takes seconds of CPU: it runs beside the event loop, so the
+    other rooms on the process (here /healthz) keep answering meanwhile."""
+    import threading
+
+    created, _ = signed_workshop(server)
+    lines = (FIXTURES / "hubspot_contacts.csv").read_text().splitlines()
+    header, body = lines[0], lines[1:]
+    rows, size = [header], len(header)
+    while size < 9.5 * 1024 * 1024:
+        rows.extend(body)
+        size += sum(len(line) + 1 for line in body)
+    big = ("\n".join(rows) + "\n").encode()
+    answer = {}
+    reading = threading.Thread(target=lambda: answer.setdefault(
+        "preview", upload(server, created, ("big.csv", big))))  # fmt: skip
+    reading.start()
+    waits = []
+    while reading.is_alive():
+        started = time.monotonic()
+        assert requests.get(server.url + "/healthz", timeout=30).status_code == 200
+        waits.append(time.monotonic() - started)
+        time.sleep(0.05)
+    reading.join()
+    preview = answer["preview"]
+    assert preview.status_code == 200, preview.text[:300]
+    assert preview.json()["kind"] == "hubspot_contacts" and preview.json()["rows"]
+    assert len(waits) >= 5, f"the import took only {len(waits)} polls: nothing was measured"
+    assert max(waits) < 1, f"/healthz waited {max(waits):.2f} s while the export was read"

@@ -22,6 +22,7 @@ from ..commands import CommandError, execute
 from ..domain import crm
 from ..domain import kpis as period_kinds
 from ..i18n import N_
+from ..offload import blocking
 from . import board
 
 COLUMNS = ("kpi", "period", "value")
@@ -250,8 +251,10 @@ def plan(db, member_id, workshop_id, filename, data, date_order=None, now=None):
     kpis = board.signed_kpis(db, workshop_id)
     if not kpis:
         raise refused(N_("The dashboard starts when the SLA is signed."))
-    kind, rows, measures = rows_from_file(
-        filename, data, kpis, date_order, agreed_hours(db, workshop_id), now
+    # Reading 10 MB of CSV or XLSX takes seconds: off the event loop, so the rooms on this
+    # process keep moving meanwhile (offload.py).
+    kind, rows, measures = blocking(
+        rows_from_file, filename, data, kpis, date_order, agreed_hours(db, workshop_id), now
     )
     if not rows:
         raise refused(N_("Nothing in this file gives a value for a KPI of the signed SLA."))
