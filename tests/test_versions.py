@@ -2,6 +2,7 @@
 Markdown from its stored row, `verify` for each, and the version history page. Issue 13."""
 
 import hashlib
+import re
 import time
 
 from conftest import fresh_state, send
@@ -126,6 +127,9 @@ def test_version_history_page(client, workshops):
     text = page.data.decode()
     assert "Versiegeschiedenis" in text and "Versie 1" in text and digest in text
     assert "Marketing 0" in text and "Sales 1" in text
+    # Signed "op 28 nov. 2026, 14:05": to the minute, in Dutch, like every page after sign-off.
+    when = re.findall(r"ondertekend op (\d{1,2} \w+\.? \d{4}, \d{2}:\d{2})(:\d{2})?", text)
+    assert len(when) == 2 and all(seconds == "" for _, seconds in when), when
     assert f"/api/workshops/{code}/versions/1/export.pdf" in text
     assert f"/api/workshops/{code}/versions/1/export.md" in text
     assert "Start een wijzigingsronde" not in text  # a delegate cannot amend

@@ -3,10 +3,26 @@
 Messages are msgids marked with N_() where they arise (pure code included) and translated
 here, in the language of the person who reads them."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
 from flask import g, request
-from flask_babel import Babel, force_locale, gettext
+from flask_babel import Babel, force_locale, get_locale, gettext
 
 LANGUAGES = ("en", "nl")
+
+
+def moment(iso, time_zone, language=None):
+    """A stored UTC moment (a signature, an escalation) to the minute, in the workshop's time
+    zone and the reader's language (the request's unless given): "28 Nov 2026, 14:05". The
+    pages after sign-off all write moments so; the document has its own (document/format)."""
+    if not iso:
+        return ""
+    return babel_dates.format_datetime(
+        datetime.fromisoformat(iso), "d MMM y, HH:mm", tzinfo=ZoneInfo(time_zone or "UTC"),
+        locale=language or str(get_locale()),
+    )  # fmt: skip
 
 
 def N_(message):

@@ -1,16 +1,14 @@
 """The dashboard over HTTP: its JSON, recording actuals, the page and the trend charts."""
 
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import click
-from babel import dates as babel_dates
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 from flask.cli import with_appcontext
 from flask_babel import format_date, format_decimal, format_percent, get_locale, gettext
 
-from .. import service, store, transport, webhooks
+from .. import i18n, service, store, transport, webhooks
 from ..api import json_body, member_required
 from ..commands import CommandError
 from ..commands.actuals import dashboard_link_valid
@@ -97,12 +95,7 @@ def dashboard_page(code):
 
 def moment(iso, workshop):
     """A stored UTC moment in the reader's language and the workshop's time zone."""
-    if not iso:
-        return ""
-    zone = ZoneInfo(workshop["time_zone"] or "Europe/Amsterdam")
-    return babel_dates.format_datetime(
-        datetime.fromisoformat(iso), "d MMM y, HH:mm", tzinfo=zone, locale=str(get_locale())
-    )
+    return i18n.moment(iso, workshop["time_zone"] or "Europe/Amsterdam")
 
 
 def webhook_status(db, workshop_id):

@@ -2,16 +2,15 @@
 escalations, decisions, actions), printed by WeasyPrint with the SLA document's fonts and
 fetcher, in the workshop's language, from the review's kept scorecard."""
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from weasyprint import HTML
 
-from .. import offload
+from .. import i18n, offload
 from ..dashboard import trend
 from ..dashboard.views import value_text
 from ..document.render import StaticFetcher
@@ -38,14 +37,9 @@ def _print(page, base_url, fetcher):
 def report_html(data):
     workshop = data["workshop"]
     language = workshop["language"]
-    zone = ZoneInfo(workshop.get("time_zone") or "Europe/Amsterdam")
 
     def moment(iso):
-        if not iso:
-            return ""
-        return babel_dates.format_datetime(
-            datetime.fromisoformat(iso), "d MMM y, HH:mm", tzinfo=zone, locale=language
-        )
+        return i18n.moment(iso, workshop.get("time_zone") or "Europe/Amsterdam", language)
 
     def day(iso):
         return babel_dates.format_date(date.fromisoformat(iso[:10]), "long", locale=language)

@@ -1,17 +1,16 @@
 """Every version of the SLA over HTTP: the list, each version's PDF and Markdown (from the
 stored, frozen row, never from live data), the history page, and the review calendar."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, g, jsonify, redirect, render_template, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 
 from .. import service, transport
 from ..api import member_required
 from ..db import get_db
 from ..document import render, versions
 from ..document.data import stored_document
+from ..i18n import moment
 from ..security import signed_in_member
 from ..views import workshop_or_404
 from . import calendar
@@ -84,14 +83,8 @@ def history_page(code):
         latest_signed=max((r["version"] for r in rows if r["status"] == "signed"), default=None),
         review=calendar.next_review(db, workshop),
         day=lambda d: format_date(d, "long"),
-        moment=lambda stamp: _moment(stamp, workshop["time_zone"]),
+        moment=lambda stamp: moment(stamp, workshop["time_zone"]),
     )
-
-
-def _moment(stamp, time_zone):
-    """A stored UTC time in the workshop's time zone, in the reader's language."""
-    moment = datetime.fromisoformat(stamp).astimezone(ZoneInfo(time_zone or "UTC"))
-    return format_datetime(moment.replace(tzinfo=None), "medium")
 
 
 @bp.post("/w/<code>/versions/amend")
