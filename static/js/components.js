@@ -75,8 +75,8 @@ export function People({ state }) {
     <span class="person-name"><bdi>${p.name}</bdi>${p.id === state.you.id ? ` (${t("you")})` : ""}</span>
     <span class=${`dept dept-${dept || "facilitator"}`}>${departmentLabel(dept)}</span>
     <span class="visually-hidden">${p.online ? t("is_online") : t("is_offline")}</span>
-    ${facilitator && dept && html`<button class="button tiny secondary" onClick=${() => remove(p)}
-      aria-label=${`${t("remove")} ${p.name}`}>${t("remove")}</button>`}
+    ${facilitator && dept && html`<button class="button tiny secondary remove-person" onClick=${() => remove(p)}
+      aria-label=${`${t("remove")} ${p.name}`} title=${t("remove")}><span aria-hidden="true">✕</span></button>`}
     ${p.ready !== undefined && state.stage === "lobby" &&
       html`<span class="ready">${p.ready ? "✓ " + t("ready") : t("not_ready")}</span>`}
   </li>`;
