@@ -114,6 +114,11 @@ def test_dashboard_page_and_trend_chart(client, workshops, language):
                                                                 "Target")}[language]
     for word in words:
         assert word in page.text
+    # The KPIs come first; the tools to feed and share them after the actions.
+    parts = ('id="escalations"', 'class="kpi-grid"', 'id="actions"', 'id="import"',
+             'class="card share"', 'class="card webhook"')  # fmt: skip
+    order = [page.text.index(part) for part in parts]
+    assert order == sorted(order)
     svg = client.get(f"/w/{workshop['code']}/kpis/{mqls['id']}/trend.svg")
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
     tree = ET.fromstring(svg.data)
