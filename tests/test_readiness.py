@@ -204,6 +204,14 @@ def test_readiness_finds_every_contradiction_and_finalize_records_them(
     assert len(delegate_points) == len(points)
 
     # Finalizing needs a reason; the refusal carries the points in the facilitator's language.
+    from workshop.document.strings import strings
+
+    words = strings(language)
+    url = f"/api/workshops/{workshop['code']}/export.md"
+    draft = client.get(url, headers={"Authorization": f"Bearer {workshop['facilitator_token']}"})
+    # The draft says what finalizing would make of its points; the finalized version what it did.
+    assert words["open_points_intro_draft"] in draft.text
+    assert words["open_points_intro"] not in draft.text
     refused = send(fac, {"type": "finalize"})
     assert refused["code"] == "conflict" and len(refused["open_points"]) == len(points)
     assert fresh_state(fac)["signoff"]["status"] == "open"
@@ -213,6 +221,7 @@ def test_readiness_finds_every_contradiction_and_finalize_records_them(
                     headers={"Authorization": f"Bearer {workshop['facilitator_token']}"}).text
     heading = {"en": "## Open points and actions", "nl": "## Open punten en acties"}[language]
     assert heading in md
+    assert words["open_points_intro"] in md and words["open_points_intro_draft"] not in md
     assert "Capacity is solved in January" in md
     open_part = md.split(heading)[1].split("\n## ")[0]
     assert open_part.count("\n| ") >= len(points) + 1  # header and one row a point

@@ -269,7 +269,8 @@ def _open_points(data, t):
     ]
     return [
         f"## {t['open_points']}",
-        t["open_points_intro"],
+        # A draft's points are not actions yet: the document says what will make them so.
+        t["open_points_intro"] if data.get("finalize") else t["open_points_intro_draft"],
         fmt.table(["#", t["open_point"], t["owner"], t["due"]], rows, right=(0,)),
         f"**{t['finalize_reason']}:** {esc(reason)}" if reason else None,
     ]

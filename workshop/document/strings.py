@@ -48,6 +48,8 @@ EN = {
     "open_points": "Open points and actions",
     "open_points_intro": "This version was finalized with these points still open. Each has "
     "an owner and a date by which it is settled.",
+    "open_points_intro_draft": "These points are still open. Settle them in the workshop, or "
+    "finalize with a reason: each then stays in the SLA as an action with this owner and date.",
     "open_point": "Open point",
     "due": "Due",
     "finalize_reason": "Reason for finalizing with open points",
@@ -349,6 +351,8 @@ NL = {
     "open_points": "Open punten en acties",
     "open_points_intro": "Deze versie is vastgesteld terwijl deze punten nog open stonden. "
     "Elk punt heeft een eigenaar en een datum waarop het geregeld is.",
+    "open_points_intro_draft": "Deze punten staan nog open. Regel ze in de workshop, of maak de "
+    "SLA definitief met een reden: dan blijft elk punt als actie met deze eigenaar en datum.",
     "open_point": "Open punt",
     "due": "Uiterlijk",
     "finalize_reason": "Reden om met open punten vast te stellen",
