@@ -17,10 +17,8 @@ from conftest import send
 from workshop import service
 from workshop.commands import REGISTRY
 from workshop.commands.items import DEFAULT_DOTS
-from workshop.document import parts
-from workshop.domain import consent, readiness, stages
+from workshop.domain import consent, stages
 from workshop.domain.sections import FIELDS, ITEM_DETAILS, MONEY_FIELDS, PROJECTOR_FIELDS
-from workshop.versions import changes
 
 ROOT = Path(__file__).resolve().parent.parent
 STRINGS = re.compile(r'<script type="application/json" id="strings">(.*?)</script>', re.S)
@@ -113,12 +111,6 @@ def test_the_server_enforces_what_the_page_is_told(client, workshops):
     for minutes, ok in ((most, True), (most + 1, False)):
         ack = send(facilitator, {"type": "set_stage_plan", "stage": "kpis", "minutes": minutes})
         assert ack["ok"] is ok, ack
-
-
-def test_the_servers_own_copies_of_the_section_order_agree():
-    # The document, the readiness check and the list of changes each name the sections in
-    # document order; the agenda (and so the page) walks them in that same order.
-    assert stages.SECTIONS == readiness.SLA_SECTIONS == parts.SECTION_ORDER == changes.SECTION_ORDER
 
 
 # --- static/js types none of it again ------------------------------------------------------

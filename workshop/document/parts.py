@@ -4,13 +4,10 @@ Each builder takes the document data and the language's strings and returns bloc
 item agreed without consent carries a marker that points to its reason in the appendix.
 """
 
+from ..domain.stages import SECTIONS as SECTION_ORDER  # the agenda's order
 from . import format as fmt
 from .format import escape_markdown as esc
 
-SECTION_ORDER = (
-    "funnel", "journey", "goals", "targets", "mql", "sql", "disqualification", "opportunity",
-    "process", "kpis", "escalation", "governance",
-)  # fmt: skip
 PROCESS_TEXT_FIELDS = (
     "crm_fields", "recycling", "opportunity_support", "follow_up_quality",
 )  # fmt: skip

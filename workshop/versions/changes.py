@@ -7,10 +7,7 @@ target differ is changed, with each difference. Captured
 fields (revenue target, hours, cadence, ...) are compared value by value.
 """
 
-SECTION_ORDER = (
-    "funnel", "journey", "goals", "targets", "mql", "sql", "disqualification", "opportunity",
-    "process", "kpis", "escalation", "governance",
-)  # fmt: skip
+from ..domain.stages import SECTIONS as SECTION_ORDER  # the agenda's, the document's order
 
 
 def _ordered(items):
