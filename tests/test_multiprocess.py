@@ -313,3 +313,36 @@ def test_patches_from_two_processes_end_in_the_same_state(tmp_path, redis_url):
             person.close()
         first.stop()
         second.stop()
+
+
+def test_rate_limits_per_address_are_one_budget_for_all_processes(tmp_path, redis_url):
+    """Behind a load balancer a script guessing join codes meets both processes: with Redis
+    they spend from one bucket per address (security.SharedTokenBucket), so it gets the
+    configured rate once, not once per process."""
+    limits = {"MESSAGE_QUEUE": redis_url, "RATE_LIMIT_LOOKUP": "0.001,4"}
+    first = Server(tmp_path, limits).start()
+    second = Server(tmp_path, limits)
+    second.env["WORKSHOP_DB"] = first.env["WORKSHOP_DB"]
+    second.start()
+    try:
+        statuses = [
+            requests.get(f"{server.url}/w/ABCDE-FGHJ{n}/join", timeout=10).status_code
+            for n, server in zip("KMNPQRST", [first, second] * 4, strict=True)
+        ]
+        assert statuses == [404] * 4 + [429] * 4, statuses
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_rate_limits_fall_back_to_the_process_when_redis_is_gone(tmp_path):
+    from conftest import make_app
+
+    from workshop.security import SharedTokenBucket
+
+    app = make_app(tmp_path)
+    with app.app_context():
+        bucket = SharedTokenBucket(f"redis://127.0.0.1:{free_port()}/0", "join", 0.001, 2)
+        assert [bucket.allow("10.0.0.1") for _ in range(3)] == [True, True, False]
+        assert bucket.allow("10.0.0.2") and not bucket.has_token("10.0.0.1")
+        assert bucket.retry_after("10.0.0.1") > 900

@@ -149,6 +149,72 @@ class TokenBucket:
             return min(self.burst, tokens + (now - last) * self.rate) >= 1
 
 
+class SharedTokenBucket:
+    """The same bucket kept in Redis (MESSAGE_QUEUE), so that every process of a deployment
+    spends from one budget: a script guessing join codes behind a load balancer gets the
+    rate once, not once per process. Redis's clock and one Lua script keep it atomic. If
+    Redis does not answer, the process's own bucket stands in (a speed bump still)."""
+
+    SCRIPT = """
+    local now = redis.call('TIME')
+    now = tonumber(now[1]) + tonumber(now[2]) / 1e6
+    local rate, burst, spend = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+    local saved = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+    local tokens = tonumber(saved[1]) or burst
+    local at = tonumber(saved[2]) or now
+    tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
+    local allowed = 0
+    if tokens >= 1 then
+      allowed = 1
+      tokens = tokens - spend
+    end
+    if spend > 0 then
+      redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+      redis.call('EXPIRE', KEYS[1], math.ceil(burst / rate) + 1)
+    end
+    return {allowed, tostring(tokens)}
+    """
+
+    def __init__(self, url, kind, rate, burst):
+        import redis
+
+        self.rate, self.burst, self.prefix = rate, burst, f"sla:limit:{kind}:"
+        self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self.script = self.client.register_script(self.SCRIPT)
+        self.local = TokenBucket(rate, burst)
+
+    def _ask(self, key, spend):
+        """(allowed, tokens left) from Redis, or None when it does not answer."""
+        import redis
+
+        try:
+            allowed, tokens = self.script(keys=[self.prefix + str(key)], args=[self.rate,
+                                          self.burst, spend])  # fmt: skip
+        except redis.RedisError:
+            current_app.logger.warning("rate limits: Redis did not answer; limiting locally")
+            return None
+        return bool(allowed), float(tokens)
+
+    def allow(self, key):
+        answer = self._ask(key, 1)
+        return self.local.allow(key) if answer is None else answer[0]
+
+    def has_token(self, key):
+        answer = self._ask(key, 0)
+        return self.local.has_token(key) if answer is None else answer[0]
+
+    def retry_after(self, key):
+        answer = self._ask(key, 0)
+        if answer is None:
+            return self.local.retry_after(key)
+        return max(0.0, (1 - answer[1]) / self.rate)
+
+
+# Kinds kept per client address or person: shared by every process when there are several.
+# Commands are per socket (a socket lives on one process), or per person over HTTP.
+SHARED_KINDS = ("join", "lookup", "connect_address", "connect_member")
+
+
 def connect_allowed(kind, key):
     """Socket connects per client address ("connect_address") and per person
     ("connect_member")."""
@@ -243,7 +309,12 @@ class SessionCookies(SecureCookieSessionInterface):
 def init_app(app):
     # A test or an instance config may set some kinds only: the others keep their default.
     rates = {**RATE_LIMIT_DEFAULTS, **app.config["RATE_LIMITS"]}
-    app.extensions["sla_limits"] = {kind: TokenBucket(*rates[kind]) for kind in rates}
+    queue = app.config.get("MESSAGE_QUEUE")
+    app.extensions["sla_limits"] = {
+        kind: SharedTokenBucket(queue, kind, *rate) if queue and kind in SHARED_KINDS
+        else TokenBucket(*rate)
+        for kind, rate in rates.items()
+    }  # fmt: skip
     app.session_interface = SessionCookies()
     app.before_request(check_csrf)
     app.before_request(limit_code_guesses)
