@@ -3,6 +3,7 @@ before; actions closed with a note, from a review or the dashboard; a report for
 read back with pypdf."""
 
 import io
+import re
 from datetime import date, timedelta
 
 from conftest import fresh_state, send
@@ -145,6 +146,7 @@ def test_the_review_report_for_leadership(client, workshops):
     ):
         assert expected.lower() in text.lower(), expected  # fmt: skip
     assert "200" not in text.split("Aantal MQL")[1].split("\n")[0]
+    assert re.search(r"≥ €\s?20\.000", text), "the deal value's target in euros, in Dutch"
     # Strangers get nothing; an unknown review is not found.
     assert client.get(f"/w/{workshop['code']}/reviews/1/report.pdf").status_code == 403
     assert (

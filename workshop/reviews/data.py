@@ -126,6 +126,7 @@ def scorecard(db, workshop_id, review, today=None):
                     "pace",
                     "latest",
                     "additive",
+                    "currency",
                 )
             }  # fmt: skip
             | {"trend": points}
