@@ -225,6 +225,12 @@ class Room:
             path=str(self.shots / f"{slug}.png"), full_page=True, clip=clip, animations="disabled"
         )
 
+    def shot_of(self, locator, name):
+        """A screenshot of one part of a page (a form below the fold), scrolled into view."""
+        slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+        locator.scroll_into_view_if_needed()
+        locator.screenshot(path=str(self.shots / f"{slug}.png"), animations="disabled")
+
     def check(self, page, name, shot=True, axe=True):
         """axe, layout and a screenshot: what every page in the suite goes through."""
         if axe:

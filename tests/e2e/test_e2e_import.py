@@ -41,6 +41,7 @@ def test_upload_preview_confirm(room, server, language, tmp_path):
     assert words["line"] + " 2, value" in problems.inner_text()
     assert words["line"] + " 3, kpi" in problems.locator("li").first.inner_text()
     room.check(page, f"import-problems-{language}")
+    room.shot_of(section, f"import-problems-{language}-section")
 
     section.locator("input[type=file]").set_input_files(FIXTURES / "salesforce_leads.csv")
     assert problems.is_hidden()
@@ -52,6 +53,7 @@ def test_upload_preview_confirm(room, server, language, tmp_path):
     assert "01/09/2026" in question.inner_text()
     question.get_by_label(words["day_first"]).check()
     room.check(page, f"import-question-{language}")
+    room.shot_of(section, f"import-question-{language}-section")
     section.get_by_role("button", name=words["preview"]).click()
 
     table = page.locator("#import-rows")
@@ -63,6 +65,7 @@ def test_upload_preview_confirm(room, server, language, tmp_path):
     mqls = page.locator("article.kpi", has_text=words["mqls"]).first
     assert "—" in mqls.locator(".kpi-facts").inner_text()
     room.check(page, f"import-preview-{language}")
+    room.shot_of(section, f"import-preview-{language}-section")
 
     section.get_by_role("button", name=words["record"]).click()
     page.locator("#import-result", has_text=words["done"]).wait_for()
@@ -73,6 +76,7 @@ def test_upload_preview_confirm(room, server, language, tmp_path):
     assert "3" in mqls.locator(".kpi-facts").inner_text()
     images_loaded(page)
     room.check(page, f"import-done-{language}")
+    room.shot_of(section, f"import-done-{language}-section")
     # A refused preview is a 400 that Chromium logs; that answer is the point, not a problem.
     room.problems = [
         p for p in room.problems if not ("status of 400" in p and "/imports/preview" in p)
