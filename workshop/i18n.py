@@ -11,6 +11,7 @@ from flask import g, request
 from flask_babel import Babel, force_locale, get_locale, gettext
 
 LANGUAGES = ("en", "nl")
+DEFAULT_TIME_ZONE = "Europe/Amsterdam"  # a workshop's, unless its facilitator chose another
 
 
 def moment(iso, time_zone, language=None):
@@ -20,8 +21,8 @@ def moment(iso, time_zone, language=None):
     if not iso:
         return ""
     return babel_dates.format_datetime(
-        datetime.fromisoformat(iso), "d MMM y, HH:mm", tzinfo=ZoneInfo(time_zone or "UTC"),
-        locale=language or str(get_locale()),
+        datetime.fromisoformat(iso), "d MMM y, HH:mm",
+        tzinfo=ZoneInfo(time_zone or DEFAULT_TIME_ZONE), locale=language or str(get_locale()),
     )  # fmt: skip
 
 

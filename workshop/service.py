@@ -17,14 +17,13 @@ from .domain import codes
 from .domain.draft import draft_fields, draft_items
 from .domain.names import clashes
 from .errors import error_body
-from .i18n import N_
+from .i18n import DEFAULT_TIME_ZONE, N_
 from .safejson import UNREADABLE
 from .security import command_bucket_allows, command_retry_after
 from .validation import Invalid, OneOf, PersonName, Text, TimeZone, check_payload
 
 MAX_DELEGATES = 8
 TIME_ZONES = tuple(sorted(zoneinfo.available_timezones() | {"UTC"}))
-DEFAULT_TIME_ZONE = "Europe/Amsterdam"
 # The home page offers these; the API takes any IANA name.
 COMMON_TIME_ZONES = (
     "Europe/Amsterdam", "Europe/Brussels", "Europe/London", "Europe/Dublin", "Europe/Berlin",

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from ..document import versions
 from ..domain import figures, kpis
+from ..domain.sections import FIELDS
 
 WEEKS_PER_MONTH = 52 / 12
 UNITS = {"money": "currency"}  # domain/figures.py says money, the dashboard currency
@@ -79,7 +80,8 @@ def kpi_of(item, link, data):
 
 def _currency(data):
     currency = ((data.get("fields") or {}).get("targets") or {}).get("currency")
-    return currency if currency in ("EUR", "USD", "GBP") else "EUR"
+    choices = FIELDS["targets"]["currency"]
+    return currency if currency in choices else choices[0]
 
 
 def per_period(monthly, measure, period):

@@ -95,7 +95,7 @@ def dashboard_page(code):
 
 def moment(iso, workshop):
     """A stored UTC moment in the reader's language and the workshop's time zone."""
-    return i18n.moment(iso, workshop["time_zone"] or "Europe/Amsterdam")
+    return i18n.moment(iso, workshop["time_zone"])
 
 
 def webhook_status(db, workshop_id):

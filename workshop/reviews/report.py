@@ -39,7 +39,7 @@ def report_html(data):
     language = workshop["language"]
 
     def moment(iso):
-        return i18n.moment(iso, workshop.get("time_zone") or "Europe/Amsterdam", language)
+        return i18n.moment(iso, workshop.get("time_zone"), language)
 
     def day(iso):
         return babel_dates.format_date(date.fromisoformat(iso[:10]), "long", locale=language)
